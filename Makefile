@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all bench model data evaluate clean install
+.PHONY: run test test-all bench model data evaluate clean install chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/argmine process corpus/ -o annotations/corpus.jsonl
 
-test: $(STAMP)
+# The report's browser test needs Debian's chromium; without root it is skipped, with a reason.
+chromium:
+	@bash scripts/ensure_chromium.sh || echo "warning: chromium unavailable; the report's browser test will be skipped" >&2
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
-test-all: $(STAMP)
+test-all: $(STAMP) chromium
 	$(BIN)/python -m pytest -q -m ''
 
 evaluate: $(STAMP)

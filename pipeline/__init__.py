@@ -2,4 +2,4 @@
 __version__ = "0.1.0"
 
 # Importing the component modules registers their factories with spaCy.
-from . import claims  # noqa: E402,F401
+from . import actors, claims, facts, stance  # noqa: E402,F401

@@ -10,7 +10,9 @@ import itertools
 import logging
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,8 +31,8 @@ logger = logging.getLogger(__name__)
 _component_failures: dict[str, str] = {}
 
 
-def _remember_failure(proc_name: str, proc: Any, docs: list, error: Exception) -> None:
-    for doc in docs:
+def _remember_failure(proc_name: str, proc: Any, docs: list | None, error: Exception) -> None:
+    for doc in docs or ():  # None when an nlp.pipe worker process lost a whole batch
         context = getattr(doc, "_context", None)
         if context is not None:
             _component_failures[context[0]] = f"component {proc_name} failed: {type(error).__name__}: {error}"
@@ -83,45 +85,99 @@ def process(nlp: Language, inputs: Iterable[str | Path], output: str | Path, *,
     Returns the run's Summary; documents that failed are in `<output>.errors.jsonl`.
     Raises ArgmineError if the output cannot be written (the previous output stays intact).
     """
+    run = local_runner(nlp, pipeline_info(nlp, stance_model_id), n_process=n_process,
+                       batch_size=batch_size, validate=validate)
+    return stream(inputs, output, run, resume=resume, chunk_size=chunk_size, progress=progress, stdin=stdin)
+
+
+Results = list[tuple[dict | None, dict | None]]
+Runner = Callable[[Iterator[list[InputDoc]]], Iterator[Results]]
+
+
+def local_runner(nlp: Language, info: dict[str, Any], *, n_process: int = 1, batch_size: int = 32,
+                 validate: bool = True) -> Runner:
+    """A runner for `stream` that processes each chunk in this process (and its nlp.pipe workers)."""
+    def run(chunks: Iterator[list[InputDoc]]) -> Iterator[Results]:
+        for docs in chunks:
+            yield list(_process_chunk(nlp, docs, info, n_process, batch_size, validate))
+
+    return run
+
+
+def stream(inputs: Iterable[str | Path], output: str | Path, run: Runner, *, resume: bool = False,
+           chunk_size: int = 256, progress: bool = False, stdin=None) -> Summary:
+    """Read `inputs` in chunks, let `run` process them, and write the results in input order.
+
+    `run` receives an iterator of chunks (lists of InputDoc still to do) and yields one list of
+    (record, error) pairs per chunk, in the order the chunks came; it may read ahead (the
+    Dask engine keeps several chunks in flight). Input errors, resumed documents, the output
+    and errors files, flushing after every chunk and the final commit are handled here, so
+    every engine loses nothing and writes the same bytes.
+    """
     sink = JsonlSink(output, resume=resume)
     error_sink = None if str(output) == STDIN else JsonlSink(f"{output}.errors.jsonl")
     summary = Summary()
-    info = pipeline_info(nlp, stance_model_id)
     bar = _progress_bar(progress)
     start = time.perf_counter()
-    items = iter_inputs(inputs, stdin=stdin)
-    try:
+    # For each chunk handed to `run` and not yet written: (inputs read, their input errors).
+    pending: deque[tuple[int, list[dict[str, Any]]]] = deque()
+
+    def chunks() -> Iterator[list[InputDoc]]:
+        items = iter_inputs(inputs, stdin=stdin)
         while chunk := list(itertools.islice(items, chunk_size)):
-            todo = []
+            todo, errors = [], []
             for item in chunk:
                 if isinstance(item, InputError):
-                    _write_error(error_sink, summary, item.as_record())
+                    errors.append(item.as_record())
                 elif item.id in sink.done_ids:
                     summary.skipped += 1
                 else:
                     todo.append(item)
-            for record, error in _process_chunk(nlp, todo, info, n_process, batch_size, validate):
-                if error is not None:
+            pending.append((len(chunk), errors))
+            yield todo
+
+    try:
+        for results in run(chunks()):
+            size, errors = pending.popleft()
+            with _writing(output):
+                for error in errors:
                     _write_error(error_sink, summary, error)
-                else:
-                    sink.write(record)
-                    summary.add(record, _count_words(record["text"]))
-            sink.flush()
+                for record, error in results:
+                    if error is not None:
+                        _write_error(error_sink, summary, error)
+                    else:
+                        sink.write(record)
+                        summary.add(record, _count_words(record["text"]))
+                sink.flush()
             if bar is not None:
-                bar.update(len(chunk))
-    except OSError as err:
-        sink.close()
-        if error_sink is not None:
-            error_sink.close()
-        raise ArgmineError(Errors.E013.format(path=output, detail=err.strerror or err)) from None
+                bar.update(size)
+        with _writing(output):
+            sink.commit()
+            if error_sink is not None:
+                error_sink.commit()
+    except BaseException:
+        _close(sink, error_sink)  # never committed: the previous output stays, the partial one is resumable
+        raise
     finally:
         if bar is not None:
             bar.close()
-    sink.commit()
-    if error_sink is not None:
-        error_sink.commit()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+@contextmanager
+def _writing(output: str | Path) -> Iterator[None]:
+    """Report a failed write (disk full, permissions, a folder in the way) as one clear error."""
+    try:
+        yield
+    except OSError as err:
+        raise ArgmineError(Errors.E013.format(path=output, detail=err.strerror or err)) from None
+
+
+def _close(*sinks: JsonlSink | None) -> None:
+    for sink in sinks:
+        if sink is not None:
+            sink.close()
 
 
 def _process_chunk(nlp: Language, docs: list[InputDoc], info: dict[str, Any], n_process: int,
@@ -133,7 +189,7 @@ def _process_chunk(nlp: Language, docs: list[InputDoc], info: dict[str, Any], n_
     parts: dict[str, list[tuple[int, dict]]] = {doc.id: [] for doc in docs}
     failed: dict[str, str] = {}
     _component_failures.clear()
-    nlp.set_error_handler(_remember_failure)
+    _set_error_handler(nlp, _remember_failure)
     with nlp.memory_zone():
         stream = nlp.pipe(((p.text, (p.doc_id, p.offset)) for p in pieces), as_tuples=True,
                           batch_size=batch_size, n_process=n_process)
@@ -160,6 +216,22 @@ def _process_chunk(nlp: Language, docs: list[InputDoc], info: dict[str, Any], n_
             yield None, _error_record(doc, "invalid output: " + "; ".join(problems[:3]))
         else:
             yield record, None
+
+
+def _set_error_handler(nlp: Language, handler: Callable) -> None:
+    """`nlp.set_error_handler`, minus the components that cannot take one.
+
+    spaCy 3.8's compiled parser and entity recognizer have no `error_handler` attribute, so
+    `Language.set_error_handler` raises AttributeError on en_core_web_sm; an error inside them
+    still ends the batch, as it does in spaCy by default.
+    """
+    nlp.default_error_handler = handler
+    for _, proc in nlp.pipeline:
+        if hasattr(proc, "set_error_handler"):
+            try:
+                proc.set_error_handler(handler)
+            except AttributeError:
+                continue
 
 
 def _error_record(doc: InputDoc, reason: str) -> dict[str, Any]:

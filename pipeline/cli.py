@@ -138,6 +138,12 @@ def validate(path: Annotated[Path, typer.Argument(help="A JSONL file of argmine 
         raise typer.Exit(1)
 
 
+from .cli_inspect import inspect_app, report_command  # noqa: E402
+
+app.add_typer(inspect_app, name="inspect")
+app.command("report")(report_command)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()

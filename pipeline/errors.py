@@ -27,3 +27,6 @@ class Errors:
     E013 = "Cannot write {path}: {detail}. The previous output, if any, was left untouched."
     E014 = "{path} line {line}: duplicate id {id!r} (ids must be unique within an input)."
     E015 = "{path}: {detail}"
+    E016 = ("Cannot connect to the Dask scheduler at {address}: {detail}. Start one with `dask scheduler` "
+            "and workers with `dask worker {address} --nthreads 1`, or leave out --scheduler to run on a "
+            "local cluster.")

@@ -7,6 +7,7 @@ over `<out>` only when the run finishes, so a crash never leaves a half-written 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,8 @@ from .errors import Errors
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,16 @@ def iter_inputs(paths: Iterable[str | Path], *, stdin: IO[bytes] | None = None) 
 
 
 def _read_path(path: Path, *, id_base: Path) -> Iterator[InputDoc | InputError]:
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        with path.open("rb") as lines:
-            yield from _read_jsonl(lines, str(path))
-    else:
-        yield _read_text_file(path.read_bytes(), str(path), id_base.with_suffix("").as_posix())
+    doc_id = id_base.with_suffix("").as_posix()
+    try:
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            with path.open("rb") as lines:
+                yield from _read_jsonl(lines, str(path))
+        else:
+            yield _read_text_file(path.read_bytes(), str(path), doc_id)
+    except OSError as err:  # unreadable (permissions, a broken link, an I/O error): this input only
+        detail = f"cannot read it ({err.strerror or err})."
+        yield InputError(doc_id, str(path), None, Errors.E015.format(path=path, detail=detail))
 
 
 def _read_stdin(stream: IO[bytes]) -> Iterator[InputDoc | InputError]:
@@ -176,6 +184,13 @@ class JsonlSink:
             return
         target = Path(self.path)
         self.partial = target.with_name(target.name + ".partial")
+        # Found now rather than after the whole run, when the output is renamed into place.
+        blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+        if target.is_dir() or blocker is not None:
+            from .errors import ArgmineError
+
+            detail = f"{blocker} is a file, not a folder" if blocker else "it is a folder, not a file"
+            raise ArgmineError(Errors.E013.format(path=self.path, detail=detail))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             kept = self._recover(target, id_field) if resume else []
@@ -224,6 +239,14 @@ class JsonlSink:
         os.replace(self.partial, self.path)
 
     def close(self) -> None:
-        """Stop writing without committing (the partial file stays for --resume)."""
+        """Stop writing without committing (the partial file stays for --resume).
+
+        Called after a failure; if the last buffered lines cannot be written either (a full
+        disk), they are dropped: --resume redoes their documents.
+        """
         if self.partial is not None and not self.handle.closed:
-            self.handle.close()
+            try:
+                self.handle.close()
+            except OSError as err:
+                logger.info("%s: could not flush the last lines (%s); --resume will redo them",
+                               self.partial, err.strerror or err)
