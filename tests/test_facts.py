@@ -38,7 +38,7 @@ def sm():
 
 
 @pytest.fixture(params=["fast", pytest.param("full", marks=pytest.mark.model)])
-def any_nlp(request):
+def profile_nlp(request):
     return request.getfixturevalue("fast" if request.param == "fast" else "sm")
 
 
@@ -95,8 +95,8 @@ SENTENCES = [
 
 
 @pytest.mark.parametrize("text, expected", SENTENCES)
-def test_facts_essay_sentences(any_nlp, text, expected):
-    assert facts(any_nlp, text) == expected
+def test_facts_essay_sentences(profile_nlp, text, expected):
+    assert facts(profile_nlp, text) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -120,8 +120,8 @@ def test_facts_essay_sentences(any_nlp, text, expected):
     "",
     "   \n\n  ",
 ])
-def test_facts_years_names_periods_and_groups_are_not_facts(any_nlp, text):
-    assert any_nlp(text)._.facts == []
+def test_facts_years_names_periods_and_groups_are_not_facts(profile_nlp, text):
+    assert profile_nlp(text)._.facts == []
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -131,8 +131,8 @@ def test_facts_years_names_periods_and_groups_are_not_facts(any_nlp, text):
     ("At least 2 million Tajiks work abroad.", "2 million Tajiks"),
     ("Some 50,000 people left.", "50,000 people"),
 ])
-def test_facts_counts_span_the_counted_noun(any_nlp, text, expected):
-    assert [f["text"] for f in any_nlp(text)._.facts if f["kind"] == "count"] == [expected]
+def test_facts_counts_span_the_counted_noun(profile_nlp, text, expected):
+    assert [f["text"] for f in profile_nlp(text)._.facts if f["kind"] == "count"] == [expected]
 
 
 @pytest.mark.parametrize("vague, expected", [(False, []), (True, [("hundreds of thousands", None)])])
