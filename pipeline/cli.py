@@ -143,6 +143,12 @@ from .cli_inspect import inspect_app, report_command  # noqa: E402
 app.add_typer(inspect_app, name="inspect")
 app.command("report")(report_command)
 
+from .cli_labels import export_aif_command, export_labels_command, import_labels_command  # noqa: E402
+
+app.command("export-labels")(export_labels_command)
+app.command("import-labels")(import_labels_command)
+app.command("export-aif")(export_aif_command)
+
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

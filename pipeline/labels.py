@@ -284,8 +284,8 @@ class ImportResult:
         return dict(Counter(r.reason for r in self.rejected).most_common())
 
     def summary(self) -> str:
-        labels = Counter(r["label"] for r in self.records)
-        line = f"imported {len(self.records)} labels ({', '.join(f'{k} {v}' for k, v in sorted(labels.items())) or 'none'})"
+        labels = sorted(Counter(r["label"] for r in self.records).items())
+        line = f"imported {len(self.records)} labels ({', '.join(f'{k} {v}' for k, v in labels) or 'none'})"
         if self.rejected:
             line += f"; not imported {len(self.rejected)}: " + ", ".join(f"{n} {k}" for k, n in self.counts().items())
         return line

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+import distributed
 import pytest
 
 from pipeline.batch import process, stream
@@ -17,8 +18,6 @@ from pipeline.errors import ArgmineError
 from pipeline.io import read_jsonl_records
 
 from .conftest import ESSAY, REPO
-
-distributed = pytest.importorskip("distributed")
 
 PARAGRAPHS = [p for p in ESSAY.read_text(encoding="utf-8").splitlines() if p.strip()]
 

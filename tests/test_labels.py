@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline import labels as L
 from pipeline.cli_labels import export_labels_command, import_labels_command
 from pipeline.schema import STANCE_LABELS, schema_errors
-from pipeline.train import data_files, load_examples, train
+from pipeline.train import data_files, dyad_dataset, load_examples, train
 
 from .conftest import DATA
 
@@ -35,32 +35,26 @@ ACTOR_NAMES = {"China": "CHN", "Beijing": "CHN", "Russia": "RUS", "Moscow": "RUS
 ACTOR_PATTERN = re.compile(r"\b(" + "|".join(map(re.escape, ACTOR_NAMES)) + r")\b")
 
 
-# Extra labelled lines with neutral actor pairs, so that every training fold of the dyad model
-# has enough examples of each class for its calibrated candidates.
-EXTRA = [
-    {"doc": "x1", "text": "China and Kazakhstan held talks on water quotas.", "label": "neutral",
-     "dyads": [{"a": "CHN", "b": "KAZ", "stance": "neutral"}]},
-    {"doc": "x1", "text": "Russia and Uzbekistan reported their trade figures.", "label": "neutral",
-     "dyads": [{"a": "RUS", "b": "UZB", "stance": "neutral"}]},
-    {"doc": "x2", "text": "Iran and Turkey published census data on the same day.", "label": "neutral",
-     "dyads": [{"a": "IRN", "b": "TUR", "stance": "neutral"}]},
-    {"doc": "x2", "text": "India and Japan both held elections this year.", "label": "neutral",
-     "dyads": [{"a": "IND", "b": "JPN", "stance": "neutral"}]},
-    {"doc": "x3", "text": "The EU and Russia commented on the weather report.", "label": "neutral",
-     "dyads": [{"a": "EU", "b": "RUS", "stance": "neutral"}]},
-    {"doc": "x3", "text": "Pakistan and China released statistics on rainfall.", "label": "neutral",
-     "dyads": [{"a": "CHN", "b": "PAK", "stance": "neutral"}]},
-    {"doc": "x4", "text": "Azerbaijan and Kazakhstan signed a transit agreement.", "label": "cooperative",
-     "dyads": [{"a": "AZE", "b": "KAZ", "stance": "cooperative"}]},
-    {"doc": "x4", "text": "Uzbekistan and Turkey pledged closer defence ties.", "label": "cooperative",
-     "dyads": [{"a": "TUR", "b": "UZB", "stance": "cooperative"}]},
-    {"doc": "x4", "text": "Iran accused Azerbaijan of hosting foreign troops.", "label": "competitive",
-     "dyads": [{"a": "AZE", "b": "IRN", "stance": "competitive"}]},
-]
-
-
 def find_mentions(texts):
     return [[(m.start(), m.end(), ACTOR_NAMES[m.group()]) for m in ACTOR_PATTERN.finditer(t)] for t in texts]
+
+
+# Extra labelled lines, each class of claim and pair in each of four documents, so that every
+# training fold of `train(folds=2)` has enough examples of each class for its calibrated candidates.
+TEMPLATES = {"cooperative": "{a} and {b} signed a new cooperation agreement.",
+             "competitive": "{a} accused {b} of hostile moves near the border.",
+             "neutral": "{a} and {b} both published their trade statistics."}
+PAIRS = [("China", "Kazakhstan"), ("Russia", "Uzbekistan"), ("Iran", "Turkey"), ("India", "Japan"),
+         ("EU", "Russia"), ("Pakistan", "China"), ("Azerbaijan", "Iran"), ("Germany", "France")]
+
+
+def _extra_line(n, a, b, label):
+    code_a, code_b = sorted((ACTOR_NAMES[a], ACTOR_NAMES[b]))
+    return {"doc": f"x{n % 4}", "text": TEMPLATES[label].format(a=a, b=b), "label": label,
+            "dyads": [{"a": code_a, "b": code_b, "stance": label}]}
+
+
+EXTRA = [_extra_line(n, a, b, label) for n, (a, b) in enumerate(PAIRS) for label in TEMPLATES]
 
 
 @pytest.fixture(scope="module")
@@ -253,12 +247,22 @@ def test_labels_round_trip_feeds_load_examples(round_trip):
     assert {e.source for e in examples} == {f"{out}:{n}" for n in range(1, len(HUMAN) + 1)}
 
 
+@pytest.mark.xfail(strict=True, reason="train.dyad_dataset reads a missing `dyads` as 'every pair neutral'; "
+                   "claims labelled without their pairs must be left out of the dyad model (train.py change pending)")
+def test_labels_imported_claims_do_not_teach_the_dyad_model(round_trip):
+    _, _, _, out = round_trip
+    examples = load_examples([out], find_mentions)
+    assert any(len(e.codes) > 1 for e in examples)  # there are pairs the annotator said nothing about
+    assert dyad_dataset(examples)[1] == []
+
+
 def test_labels_round_trip_trains_a_model(round_trip, tmp_path):
     _, _, _, out = round_trip
     extra = _write(tmp_path, "extra.jsonl", EXTRA)
     card = train([out, SMALL, extra], tmp_path / "m.skops", folds=2, find_mentions=find_mentions)
-    assert card["examples"]["claims"] == len(HUMAN) + 20 + len(EXTRA)
-    assert card["examples"]["documents"] == 3 + 5 + 4
+    small = load_examples([SMALL], NO_MENTIONS)
+    assert card["examples"]["claims"] == len(HUMAN) + len(small) + len(EXTRA)
+    assert card["examples"]["documents"] == 3 + len({e.group for e in small}) + len({e["doc"] for e in EXTRA})
     assert (tmp_path / "m.skops").exists()
 
 
@@ -272,7 +276,7 @@ def test_labels_round_trip_with_the_real_actor_recognizer(round_trip, tmp_path):
         pytest.skip(f"the actor recognizer does not load yet: {err}".splitlines()[0][:200])
     _, _, _, out = round_trip
     card = train([out, SMALL, _write(tmp_path, "extra.jsonl", EXTRA)], tmp_path / "m.skops", folds=2)
-    assert card["examples"]["claims"] == len(HUMAN) + 20 + len(EXTRA)
+    assert card["examples"]["claims"] == len(HUMAN) + len(load_examples([SMALL], NO_MENTIONS)) + len(EXTRA)
 
 
 # --- import checks: everything rejected is named with its place and reason -----------------
