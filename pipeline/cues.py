@@ -15,8 +15,9 @@ from functools import lru_cache
 from importlib import resources
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# "free" and "little" are left out: in "free trade agreement" and "a little closer" they negate nothing.
 NEGATORS = frozenset({"not", "no", "never", "n't", "without", "neither", "nor", "hardly", "lack",
-                      "lacks", "lacking", "absence", "cannot", "nothing", "little", "none", "free"})
+                      "lacks", "lacking", "absence", "cannot", "nothing", "none"})
 # A negator scopes over the next few words, up to punctuation or a contrastive connective
 # (after NegEx, Chapman et al. 2001, which uses a five-word window).
 NEGATION_WINDOW = 5

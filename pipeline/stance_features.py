@@ -1,0 +1,159 @@
+"""Model inputs of the stance classifiers: a claim, or one pair of actors in it, as a string of tokens.
+
+Everything a stance model needs beyond the words is computed here, before vectorizing, and
+written as upper-case tokens (actor count, cue polarity, where each actor of a pair stands,
+the dependency path between them), so that every step of the saved scikit-learn pipeline is a
+built-in type that skops loads without trusting custom code.
+
+Dyads are predicted in two steps. The claim model gives the claim's stance; the relation model
+says how one pair relates to it: `same` (the pair is a party to the claim's relation), `opposite`
+(the pair sits on two sides of a cooperation against a third: "China and Russia cooperate to
+counter US influence" makes CHN-USA competitive) or `none` (the claim does not characterize the
+pair). `dyad_scores` multiplies the two out. The corpus shows why: in claims with two actors the
+dyad always takes the claim's stance, so only the pair's position has to be learnt.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .cues import ACTOR, WORD, cue_tokens, mask_actors
+from .schema import COMPETITIVE, COOPERATIVE, NEUTRAL
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Mention = tuple[int, int, str]  # start, end (relative to the claim), actor code
+
+SAME, OPPOSITE, NONE = "same", "opposite", "none"
+PAIR_FIRST, PAIR_SECOND = "ACTA", "ACTB"
+# Tokens read by the separate count block of the vectorizer (train.build_stance_pipeline):
+# cue polarity in any scope (COOPCUE, NEGCOMPCUE, BTWCOOPCUE), actor count, pair structure.
+COUNT_TOKEN_PATTERN = r"\b[A-Z]*CO(?:OP|MP)CUE\b|\bNACT\d\b|\bPAIR[A-Z]+\b"
+BETWEEN_WORDS = 8
+# "A and B", "A-B", "A, B": the pair is listed together, usually as one side of the relation.
+COORDINATION = re.compile(r"^\s*(?:and|&|or|nor|,|,\s*and|[-–—/])\s*$", re.IGNORECASE)
+# Words that put the actors before and after them on different sides ("A with B", "A against B").
+SIDE_WORDS = frozenset({"against", "counter", "countering", "versus", "vs", "rival", "rivals", "challenge",
+                        "over", "from", "despite", "amid", "toward", "towards", "with", "between"})
+
+
+def actor_count_token(mentions: Sequence[Mention]) -> str:
+    """NACT0 ... NACT3 (three or more distinct actors): how many parties a relation could have."""
+    return f"NACT{min(len({code for _, _, code in mentions}), 3)}"
+
+
+def claim_input(text: str, mentions: Sequence[Mention]) -> str:
+    """The claim model's input: every actor masked alike, the actor count, the cue tokens."""
+    masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
+    return " ".join([masked, actor_count_token(mentions), *cue_tokens(masked)])
+
+
+def dyad_pairs(codes: Sequence[str]) -> list[tuple[str, str]]:
+    return list(itertools.combinations(sorted(set(codes)), 2))
+
+
+def closest_mentions(mentions: Sequence[Mention], a: str, b: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The closest mentions of `a` and `b`, as (start, end) spans in text order."""
+    a_spans = [(s, e) for s, e, c in mentions if c == a]
+    b_spans = [(s, e) for s, e, c in mentions if c == b]
+    first, second = min(itertools.product(a_spans, b_spans), key=lambda p: abs(p[0][0] - p[1][0]))
+    return (first, second) if first[0] < second[0] else (second, first)
+
+
+def pair_tokens(text: str, mentions: Sequence[Mention], a: str, b: str) -> list[str]:
+    """Surface features of the pair's position: words and cues between the two mentions, whether
+    they are coordinated, side words inside and outside the pair, the word on each side of each."""
+    (s1, e1), (s2, e2) = closest_mentions(mentions, a, b)
+    between = text[e1:s2]
+    words_between = [w.lower() for w in WORD.findall(between)]
+    tokens = ["BTW_" + w for w in words_between[:BETWEEN_WORDS]]
+    tokens += ["BTW" + t for t in cue_tokens(between)]
+    if COORDINATION.match(between):
+        tokens.append("PAIRCOORD")
+    if len(words_between) > BETWEEN_WORDS:
+        tokens.append("PAIRFAR")
+    outside = [w.lower() for w in WORD.findall(text[:s1]) + WORD.findall(text[e2:])]
+    tokens += ["SPLIT_" + w for w in words_between if w in SIDE_WORDS]
+    tokens += ["OUT_" + w for w in outside if w in SIDE_WORDS]
+    for tag, (start, end) in (("P1", (s1, e1)), ("P2", (s2, e2))):
+        before, after = WORD.findall(text[:start])[-1:], WORD.findall(text[end:])[:1]
+        tokens += [f"{tag}PREV_{w.lower()}" for w in before] or [f"{tag}START"]
+        tokens += [f"{tag}NEXT_{w.lower()}" for w in after]
+    return tokens
+
+
+def relation_input(text: str, mentions: Sequence[Mention], a: str, b: str,
+                   parse: tuple[Doc, int] | None = None) -> str:
+    """The relation model's input for the pair (a, b) of a claim.
+
+    The pair's mentions become ACTA/ACTB in text order, other actors ACTOR; then the claim's
+    actor count and cues, the pair's surface tokens and, given `parse` (a parsed Doc and the
+    claim's character offset in it), the dependency path between the two mentions.
+    """
+    first, _ = closest_mentions(mentions, a, b)
+    first_code = next(c for s, e, c in mentions if (s, e) == first and c in (a, b))
+    marked = [(s, e, PAIR_FIRST if c == first_code else PAIR_SECOND if c in (a, b) else ACTOR)
+              for s, e, c in mentions]
+    claim_cues = cue_tokens(mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions]))
+    parts = [mask_actors(text, marked), actor_count_token(mentions), *claim_cues,
+             *pair_tokens(text, mentions, a, b)]
+    if parse is not None:
+        parts += dependency_tokens(*parse, closest_mentions(mentions, a, b))
+    return " ".join(parts)
+
+
+def dependency_tokens(doc: Doc, offset: int, spans: tuple[tuple[int, int], tuple[int, int]]) -> list[str]:
+    """The dependency path between the heads of two mentions (claim offsets + `offset` = Doc offsets).
+
+    DEPPATH_nsubj__dobj reads: up from the first head by nsubj to the lowest common ancestor,
+    down by dobj to the second (after the shortest-path features of relation extraction,
+    Bunescu & Mooney 2005). DEPNONE when the mentions do not align with tokens or lie in
+    different sentences.
+    """
+    heads = [_head(doc, start + offset, end + offset) for start, end in spans]
+    if None in heads:
+        return ["DEPNONE"]
+    up_path, down_path = _path_to_common_ancestor(*heads)
+    if up_path is None:
+        return ["DEPNONE"]
+    path = "_".join(up_path) + "__" + "_".join(reversed(down_path))
+    tokens = ["DEPPATH_" + path, f"DEPLEN{min(len(up_path) + len(down_path), 5)}"]
+    tokens += ["DEPUP_" + dep for dep in up_path[:2]] + ["DEPDOWN_" + dep for dep in down_path[:2]]
+    return tokens
+
+
+def _head(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _path_to_common_ancestor(first: Token, second: Token) -> tuple[list[str] | None, list[str]]:
+    """Dependency labels from each token up to their lowest common ancestor (None if there is none)."""
+    first_chain = [first, *first.ancestors]
+    second_chain = [second, *second.ancestors]
+    second_ids = [t.i for t in second_chain]
+    for up, token in enumerate(first_chain):
+        if token.i in second_ids:
+            down = second_ids.index(token.i)
+            return ([t.dep_.replace(":", "") for t in first_chain[:up]],
+                    [t.dep_.replace(":", "") for t in second_chain[:down]])
+    return None, []
+
+
+def relation_label(claim_label: str, dyad_label: str) -> str:
+    """How a pair's gold stance relates to its claim's (the relation model's target)."""
+    if dyad_label == NEUTRAL or claim_label == NEUTRAL:
+        return NONE
+    return SAME if dyad_label == claim_label else OPPOSITE
+
+
+def dyad_scores(claim: dict[str, float], relation: dict[str, float]) -> dict[str, float]:
+    """Probabilities of the pair's stance from the claim's stance and the pair's relation to it."""
+    same, opposite = relation.get(SAME, 0.0), relation.get(OPPOSITE, 0.0)
+    cooperative = claim.get(COOPERATIVE, 0.0) * same + claim.get(COMPETITIVE, 0.0) * opposite
+    competitive = claim.get(COMPETITIVE, 0.0) * same + claim.get(COOPERATIVE, 0.0) * opposite
+    return {COOPERATIVE: cooperative, COMPETITIVE: competitive,
+            NEUTRAL: max(0.0, 1.0 - cooperative - competitive)}
