@@ -1,20 +1,26 @@
 """Stance classifier component: cooperative / competitive / neutral per claim and per actor pair.
 
 Reads the claims of `argmine_claims` and the actors of `argmine_actors`, and writes `stance`,
-`stance_scores` and `dyads` into each claim record. The model is the scikit-learn pair
-trained by `argmine train` (pipeline/train.py), loaded with skops from `model_path`.
+`stance_scores` and `dyads` into each claim record. The models are the scikit-learn pipelines
+trained by `argmine train` (pipeline/train.py), loaded with skops from `model_path`. A pair's
+stance combines the claim's stance with the pair's relation to it (pipeline/stance_features.py);
+on a parsed Doc (the full profile) the relation model also reads the dependency path between
+the two actors, on an unparsed one (the fast profile) surface features only.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .extensions import ensure_extensions
-from .schema import NEUTRAL
-from .train import DEFAULT_MODEL_PATH, claim_input, dyad_input, dyad_pairs, load_model, model_id
+from .schema import NEUTRAL, STANCE_LABELS
+from .stance_features import claim_input, dyad_pairs, dyad_scores, relation_input
+from .train import DEFAULT_MODEL_PATH, load_model, model_id
 
 
 @Language.factory(
@@ -49,32 +55,51 @@ class StanceClassifier:
         return model_id(self.model_path, self.card)
 
     def __call__(self, doc: Doc) -> Doc:
-        records = doc._.claim_records or []
-        if not records:
-            return doc
-        self.load()
-        mentions = [_claim_mentions(doc, record) for record in records]
-        claim_model, dyad_model = self._models["claim"], self._models["dyad"]
-        texts = [claim_input(r["text"], m) for r, m in zip(records, mentions)]
-        for record, scores in zip(records, claim_model.predict_proba(texts)):
-            record["stance_scores"] = _scores(claim_model.classes_, scores)
-            record["stance"] = max(record["stance_scores"], key=record["stance_scores"].get)
-        self._set_dyads(records, mentions, dyad_model)
+        self.score_docs([doc])
         return doc
 
-    @staticmethod
-    def _set_dyads(records: list[dict], mentions: list[list[tuple[int, int, str]]], dyad_model) -> None:
-        pairs = [(i, a, b) for i, m in enumerate(mentions) for a, b in dyad_pairs([c for _, _, c in m])]
-        for record in records:
-            record["dyads"] = []
-        if not pairs:
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        """Score documents in batches: one predict_proba call per batch instead of per document."""
+        for batch in util.minibatch(stream, size=batch_size):
+            self.score_docs(batch)
+            yield from batch
+
+    def score_docs(self, docs: list[Doc]) -> None:
+        """Set stance, stance_scores and dyads on every claim record of `docs`."""
+        claims = [(doc, record) for doc in docs for record in doc._.claim_records or []]
+        if not claims:
             return
-        texts = [dyad_input(records[i]["text"], mentions[i], a, b) for i, a, b in pairs]
-        for (i, a, b), scores in zip(pairs, dyad_model.predict_proba(texts)):
-            by_label = _scores(dyad_model.classes_, scores)
-            stance = max(by_label, key=by_label.get)
-            if stance != NEUTRAL:  # neutral here means: the claim does not characterize this pair
-                records[i]["dyads"].append({"a": a, "b": b, "stance": stance, "score": by_label[stance]})
+        self.load()
+        mentions = [_claim_mentions(doc, record) for doc, record in claims]
+        claim_model = self._models["claim"]
+        texts = [claim_input(record["text"], m) for (_, record), m in zip(claims, mentions)]
+        probabilities = [dict(zip(claim_model.classes_, map(float, row))) for row in claim_model.predict_proba(texts)]
+        for (_, record), scores in zip(claims, probabilities):
+            record["stance_scores"] = _scores(scores)
+            record["stance"] = max(STANCE_LABELS, key=record["stance_scores"].get)
+            record["dyads"] = []
+        self._set_dyads(claims, mentions, probabilities)
+
+    def _set_dyads(self, claims: list[tuple[Doc, dict]], mentions: list[list[tuple[int, int, str]]],
+                   claim_probabilities: list[dict[str, float]]) -> None:
+        by_model: dict[str, list[tuple[int, str, str]]] = {}
+        for i, (doc, _) in enumerate(claims):
+            parsed = doc.has_annotation("DEP") and "relation_parsed" in self._models
+            for a, b in dyad_pairs([c for _, _, c in mentions[i]]):
+                by_model.setdefault("relation_parsed" if parsed else "relation", []).append((i, a, b))
+        for key, pairs in by_model.items():
+            model = self._models[key]
+            texts = [relation_input(claims[i][1]["text"], mentions[i], a, b,
+                                    (claims[i][0], claims[i][1]["start"]) if key == "relation_parsed" else None)
+                     for i, a, b in pairs]
+            for (i, a, b), row in zip(pairs, model.predict_proba(texts)):
+                by_label = dyad_scores(claim_probabilities[i], dict(zip(model.classes_, map(float, row))))
+                stance = max(STANCE_LABELS, key=by_label.get)
+                if stance != NEUTRAL:  # neutral here means: the claim does not characterize this pair
+                    claims[i][1]["dyads"].append({"a": a, "b": b, "stance": stance,
+                                                  "score": round(by_label[stance], 4)})
+        for _, record in claims:
+            record["dyads"].sort(key=lambda d: (d["a"], d["b"]))
 
 
 def _claim_mentions(doc: Doc, record: dict) -> list[tuple[int, int, str]]:
@@ -84,7 +109,5 @@ def _claim_mentions(doc: Doc, record: dict) -> list[tuple[int, int, str]]:
             if a.get("code") and record["start"] <= a["start"] and a["end"] <= record["end"]]
 
 
-def _scores(classes, probabilities) -> dict[str, float]:
-    scores = {"cooperative": 0.0, "competitive": 0.0, "neutral": 0.0}
-    scores.update({label: round(float(p), 4) for label, p in zip(classes, probabilities)})
-    return scores
+def _scores(probabilities: dict[str, float]) -> dict[str, float]:
+    return {label: round(probabilities.get(label, 0.0), 4) for label in STANCE_LABELS}

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from pipeline.errors import ArgmineError
-from pipeline.train import TRUSTED_TYPES, card_path, load_examples, load_model, train
+from pipeline.train import TRUSTED_TYPES, card_path, load_examples, load_model, relation_rows, train
 
 from .conftest import DATA
 
@@ -37,10 +37,44 @@ def test_train_is_reproducible_with_a_seed(trained, tmp_path):
     assert again["claim_model"] == card["claim_model"] and again["dyad_model"] == card["dyad_model"]
 
 
+def test_train_card_compares_relation_models_with_and_without_a_parse(trained):
+    out, card = trained
+    dyad = card["dyad_model"]
+    names = {"logistic_regression", "linear_svm", "complement_nb"}
+    assert set(dyad["cv"]) == names | {f"{n}+dep" for n in names}
+    assert dyad["chosen_fast"] in names and dyad["chosen"] in dyad["cv"]
+    models, _ = load_model(out)
+    assert ("relation_parsed" in models) == dyad["chosen"].endswith("+dep")
+
+
+@pytest.mark.parametrize("claim_labels, relations, expected", [
+    # pairs of neutral claims (the last three) are left out
+    (["cooperative"] * 3 + ["competitive"] * 3 + ["neutral"] * 3, ["same"] * 3 + ["opposite"] * 3 + ["none"] * 3,
+     [0, 1, 2, 3, 4, 5]),
+    # a single relation among claims with a stance: all pairs
+    (["cooperative"] * 6 + ["neutral"] * 3, ["same"] * 6 + ["none"] * 3, list(range(9))),
+    # a relation seen twice cannot be calibrated with three folds
+    (["cooperative"] * 9, ["same"] * 4 + ["opposite"] * 2 + ["none"] * 3, [0, 1, 2, 3, 6, 7, 8]),
+])
+def test_train_relation_rows_skip_neutral_claims_and_rare_relations(claim_labels, relations, expected):
+    pairs = [(i, "CHN", "RUS") for i in range(9)]
+    assert relation_rows(list(range(9)), pairs, claim_labels, relations) == expected
+
+
+def test_train_load_refuses_a_model_without_the_relation_model(trained, tmp_path):
+    import skops.io as sio
+
+    models, _ = load_model(trained[0])
+    old = tmp_path / "old.skops"
+    sio.dump({"claim": models["claim"], "dyad": models["relation"], "labels": models["labels"]}, old)
+    with pytest.raises(ArgmineError, match="missing relation.*retrain"):
+        load_model(old)
+
+
 def test_train_model_loads_and_predicts_probabilities(trained):
     out, _ = trained
     models, card = load_model(out)
-    probabilities = models["claim"].predict_proba(["ACTOR and ACTOR signed a cooperation agreement. COOPCUE"])
+    probabilities = models["claim"].predict_proba(["ACTOR and ACTOR signed a cooperation agreement. NACT2 COOPCUE"])
     assert probabilities.shape == (1, 3) and abs(probabilities.sum() - 1) < 1e-6
 
 
@@ -61,7 +95,7 @@ def test_train_load_refuses_a_model_from_another_sklearn(trained, tmp_path):
     card = json.loads(card_path(out).read_text())
     card["versions"]["scikit-learn"] = "0.24.2"
     card_path(copy).write_text(json.dumps(card))
-    with pytest.raises(ArgmineError, match="trained with 0.24.2"):
+    with pytest.raises(ArgmineError, match="trained with scikit-learn 0.24.2"):
         load_model(copy)
 
 

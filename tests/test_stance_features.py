@@ -1,0 +1,93 @@
+"""Model inputs of the stance classifiers: actor count, pair structure, dependency paths, dyad scores."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+
+from pipeline.stance_features import (NONE, OPPOSITE, SAME, claim_input, dependency_tokens, dyad_pairs, dyad_scores,
+                                      pair_tokens, relation_input, relation_label)
+
+CODES = {"China": "CHN", "Russia": "RUS", "US": "USA", "Iran": "IRN", "Kazakhstan": "KAZ"}
+
+
+def mentions(text):
+    return [(m.start(), m.end(), CODES[m.group()]) for m in re.finditer("|".join(CODES), text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The economy grew.", "NACT0"),
+    ("China grew.", "NACT1"),
+    ("China and Russia cooperate.", "NACT2"),
+    ("China, Russia and Iran met; Russia hosted.", "NACT3"),
+])
+def test_stance_features_claim_input_counts_distinct_actors(text, expected):
+    tokens = claim_input(text, mentions(text)).split()
+    assert [t for t in tokens if t.startswith("NACT")] == [expected]
+    assert not set(CODES) & set(tokens)  # actors are masked
+
+
+# One row per pair of "China and Russia cooperate to counter US influence": whether the pair is
+# coordinated, and the side words between the two mentions.
+TEXT = "China and Russia cooperate to counter US influence."
+
+
+@pytest.mark.parametrize("a, b, coordinated, split", [
+    ("CHN", "RUS", True, []),
+    ("CHN", "USA", False, ["SPLIT_counter"]),
+    ("RUS", "USA", False, ["SPLIT_counter"]),
+])
+def test_stance_features_pair_table(a, b, coordinated, split):
+    tokens = pair_tokens(TEXT, mentions(TEXT), a, b)
+    assert ("PAIRCOORD" in tokens) == coordinated
+    assert [t for t in tokens if t.startswith("SPLIT_")] == split
+
+
+def test_stance_features_pair_tokens_mask_actors_between_the_pair():
+    text = "China, Russia and Iran signed a pact."
+    tokens = pair_tokens(text, mentions(text), "CHN", "IRN")
+    assert "BTW_russia" not in tokens and "PAIRCOORD" in tokens
+
+
+def test_stance_features_relation_input_marks_the_pair_in_text_order():
+    text = "Russia and China cooperate to counter US influence."
+    masked = relation_input(text, mentions(text), "CHN", "RUS")
+    assert masked.startswith("ACTA and ACTB cooperate to counter ACTOR influence.")
+
+
+def test_stance_features_dependency_path_joins_the_two_heads():
+    words = ["China", "criticized", "Russia"]
+    doc = spacy.tokens.Doc(spacy.blank("en").vocab, words=words, heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"])
+    assert dependency_tokens(doc, 0, ((0, 5), (17, 23)))[:2] == ["DEPPATH_nsubj__dobj", "DEPLEN2"]
+
+
+def test_stance_features_dependency_path_of_unaligned_mentions_is_none():
+    doc = spacy.tokens.Doc(spacy.blank("en").vocab, words=["China", "criticized", "Russia"],
+                           heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"])
+    assert dependency_tokens(doc, 0, ((0, 5), (40, 45))) == ["DEPNONE"]
+
+
+@pytest.mark.parametrize("claim, dyad, expected", [
+    ("cooperative", "cooperative", SAME),
+    ("cooperative", "competitive", OPPOSITE),
+    ("competitive", "neutral", NONE),
+    ("neutral", "neutral", NONE),
+])
+def test_stance_features_relation_label(claim, dyad, expected):
+    assert relation_label(claim, dyad) == expected
+
+
+@pytest.mark.parametrize("relation, expected", [
+    ({SAME: 1.0}, "cooperative"),
+    ({OPPOSITE: 1.0}, "competitive"),
+    ({NONE: 1.0}, "neutral"),
+])
+def test_stance_features_dyad_scores_follow_the_claim(relation, expected):
+    scores = dyad_scores({"cooperative": 0.8, "competitive": 0.1, "neutral": 0.1}, relation)
+    assert max(scores, key=scores.get) == expected
+    assert sum(scores.values()) == pytest.approx(1.0)
+
+
+def test_stance_features_dyad_pairs_are_sorted_and_unique():
+    assert dyad_pairs(["RUS", "CHN", "RUS", "USA"]) == [("CHN", "RUS"), ("CHN", "USA"), ("RUS", "USA")]
