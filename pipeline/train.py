@@ -54,7 +54,7 @@ class StanceExample:
     label: str
     group: str
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
-    dyads: dict[tuple[str, str], str] = field(default_factory=dict)
+    dyads: dict[tuple[str, str], str] | None = field(default_factory=dict)  # None: pairs not labelled
     source: str = ""
 
     @property
@@ -108,7 +108,8 @@ def _example_from_claim(record: dict[str, Any], path: Path, line: int) -> Stance
     if record["label"] not in STANCE_LABELS:
         raise ArgmineError(Errors.E011.format(path=path, line=line, field="label", value=record["label"],
                                               expected=", ".join(STANCE_LABELS)))
-    dyads = {}
+    # no `dyads` key: the claim was labelled but its actor pairs were not (argmine import-labels)
+    dyads: dict[tuple[str, str], str] | None = None if record.get("dyads") is None else {}
     for dyad in record.get("dyads") or []:
         if dyad.get("stance") not in STANCE_LABELS:
             raise ArgmineError(Errors.E011.format(path=path, line=line, field="dyads.stance",
@@ -138,8 +139,9 @@ def claim_dataset(examples: Sequence[StanceExample]) -> tuple[list[str], list[st
 
 
 def pair_index(examples: Sequence[StanceExample]) -> list[tuple[int, str, str]]:
-    """(example index, a, b) for every pair of actors of every claim, in a fixed order."""
-    return [(i, a, b) for i, example in enumerate(examples) for a, b in dyad_pairs(example.codes)]
+    """(example index, a, b) for every pair of actors of every claim whose pairs were labelled."""
+    return [(i, a, b) for i, example in enumerate(examples) if example.dyads is not None
+            for a, b in dyad_pairs(example.codes)]
 
 
 def dyad_dataset(examples: Sequence[StanceExample], parses: Sequence[Doc] | None = None

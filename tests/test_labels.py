@@ -247,8 +247,6 @@ def test_labels_round_trip_feeds_load_examples(round_trip):
     assert {e.source for e in examples} == {f"{out}:{n}" for n in range(1, len(HUMAN) + 1)}
 
 
-@pytest.mark.xfail(strict=True, reason="train.dyad_dataset reads a missing `dyads` as 'every pair neutral'; "
-                   "claims labelled without their pairs must be left out of the dyad model (train.py change pending)")
 def test_labels_imported_claims_do_not_teach_the_dyad_model(round_trip):
     _, _, _, out = round_trip
     examples = load_examples([out], find_mentions)
