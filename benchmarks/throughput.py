@@ -465,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     path, sources = corpus_file(n_docs, args.seed)
     texts = read_texts(path)
     load = os.getloadavg()[0]
-    if load > 0.5:
+    if load > 1.0:
         logger.warning("load average is %.1f: other processes share the CPUs and will slow every run", load)
     corpus = {"docs": len(texts), "words": count_words(texts), "seed": args.seed, "file": path.name,
               "sources": sources, "spacy": spacy.__version__, "load_average_at_start": load}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import multiprocessing
 import sys
 import time
 from collections import deque
@@ -26,8 +27,8 @@ from .schema import schema_errors
 
 logger = logging.getLogger(__name__)
 
-# Reasons for documents a component failed on, filled by `_remember_failure` (in this
-# process only: with n_process > 1 the workers' reasons stay in the workers).
+# Reasons for documents a component failed on, filled by `_remember_failure` (in the process
+# that runs `_process_chunk`; with nlp.pipe(n_process > 1) the workers' reasons stay there).
 _component_failures: dict[str, str] = {}
 
 
@@ -96,12 +97,57 @@ Runner = Callable[[Iterator[list[InputDoc]]], Iterator[Results]]
 
 def local_runner(nlp: Language, info: dict[str, Any], *, n_process: int = 1, batch_size: int = 32,
                  validate: bool = True) -> Runner:
-    """A runner for `stream` that processes each chunk in this process (and its nlp.pipe workers)."""
-    def run(chunks: Iterator[list[InputDoc]]) -> Iterator[Results]:
-        for docs in chunks:
-            yield list(_process_chunk(nlp, docs, info, n_process, batch_size, validate))
+    """A runner for `stream` that processes each chunk here, or in `n_process` worker processes.
 
-    return run
+    Workers are forked once with the loaded pipeline and each takes a share of every chunk,
+    annotating it in its own memory zone and returning plain records, as Dask workers do. This
+    beats `nlp.pipe(n_process=...)`, which starts its workers anew for every call and ships
+    every Doc back to be converted here (about a fifth more CPU time on the full profile).
+    """
+    if n_process == 1:
+        def run(chunks: Iterator[list[InputDoc]]) -> Iterator[Results]:
+            for docs in chunks:
+                yield list(_process_chunk(nlp, docs, info, 1, batch_size, validate))
+
+        return run
+
+    def run_in_workers(chunks: Iterator[list[InputDoc]]) -> Iterator[Results]:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker,
+                                 initargs=(nlp, info, batch_size, validate)) as pool:
+            pending: deque[list] = deque()  # one chunk at work while the next one is queued
+            try:
+                for docs in chunks:
+                    share = max(1, -(-len(docs) // n_process))
+                    pending.append([pool.submit(_work_on, docs[i:i + share]) for i in range(0, len(docs), share)])
+                    if len(pending) > 1:
+                        yield [item for part in pending.popleft() for item in part.result()]
+                while pending:
+                    yield [item for part in pending.popleft() for item in part.result()]
+            except BrokenProcessPool as err:
+                raise ArgmineError(Errors.E017.format(detail=err)) from None
+            finally:  # stopped early (an error, a full disk): do not start the queued shares
+                for part in pending:
+                    for future in part:
+                        future.cancel()
+
+    return run_in_workers
+
+
+# The pipeline of a worker process of `local_runner`, set once when the worker starts.
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(nlp: Language, info: dict[str, Any], batch_size: int, validate: bool) -> None:
+    _worker.update(nlp=nlp, info=info, batch_size=batch_size, validate=validate)
+
+
+def _work_on(docs: list[InputDoc]) -> Results:
+    return list(_process_chunk(_worker["nlp"], docs, _worker["info"], 1, _worker["batch_size"], _worker["validate"]))
 
 
 def stream(inputs: Iterable[str | Path], output: str | Path, run: Runner, *, resume: bool = False,

@@ -9,7 +9,7 @@ no `nlp`, `Doc` or `Span` crosses a process boundary (dask `docs/source/best-pra
 A bounded number of chunks is in flight at any time, so memory stays flat on any corpus
 size. A task that fails is retried; a chunk whose worker dies repeatedly (the scheduler's
 `KilledWorker`) is split in halves until the document that kills it is alone, and that
-document alone becomes a line of the errors file.
+document alone, once it has killed DEATHS_TO_BLAME workers, becomes a line of the errors file.
 """
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ logger.addHandler(logging.NullHandler())
 DEFAULT_CHUNK_SIZE = 256
 LOCAL_WORKERS = 2
 TASK_RETRIES = 2
+# A document alone in its chunk is blamed for a worker's death only when it dies this many
+# times: a worker that dies takes the tasks queued behind the killer with it, innocent ones too.
+DEATHS_TO_BLAME = 3
 CONNECT_TIMEOUT = "30s"
 
 # One pipeline at a time per worker process: nlp.memory_zone() and the error handler are
@@ -132,8 +135,8 @@ def cluster_runner(submit: Callable[[list[InputDoc]], Any], max_in_flight: Calla
         finished = as_completed()
         exhausted = False
 
-        def start(docs: list[InputDoc]) -> _Chunk:
-            chunk = _Chunk(docs)
+        def start(docs: list[InputDoc], deaths: int = 0) -> _Chunk:
+            chunk = _Chunk(docs, deaths)
             if docs:
                 chunk.future = submit(docs)
                 by_key[chunk.future.key] = chunk
@@ -164,10 +167,11 @@ def cluster_runner(submit: Callable[[list[InputDoc]], Any], max_in_flight: Calla
 class _Chunk:
     """A chunk of documents in input order: its future, then its results or the halves it was split into."""
 
-    __slots__ = ("docs", "future", "result", "halves")
+    __slots__ = ("docs", "future", "result", "halves", "deaths")
 
-    def __init__(self, docs: list[InputDoc]) -> None:
+    def __init__(self, docs: list[InputDoc], deaths: int = 0) -> None:
         self.docs = docs
+        self.deaths = deaths
         self.future: Any = None
         self.result: Results | None = None
         self.halves: list[_Chunk] | None = None
@@ -183,7 +187,7 @@ class _Chunk:
         return self.result
 
 
-def _settle(chunk: _Chunk, future: Any, start: Callable[[list[InputDoc]], _Chunk]) -> None:
+def _settle(chunk: _Chunk, future: Any, start: Callable[..., _Chunk]) -> None:
     """Take a finished future's results, or isolate the document that keeps killing workers."""
     from distributed import KilledWorker
 
@@ -199,6 +203,8 @@ def _settle(chunk: _Chunk, future: Any, start: Callable[[list[InputDoc]], _Chunk
             logger.warning("a worker died %s; retrying its %d documents in halves", _where(chunk.docs),
                            len(chunk.docs))
             chunk.halves = [start(chunk.docs[:middle]), start(chunk.docs[middle:])]
+        elif chunk.deaths + 1 < DEATHS_TO_BLAME:
+            chunk.halves = [start(chunk.docs, chunk.deaths + 1)]
         else:
             (doc,) = chunk.docs
             chunk.result = [(None, _error_record(doc, f"the worker processing this document died ({error})"))]

@@ -30,3 +30,5 @@ class Errors:
     E016 = ("Cannot connect to the Dask scheduler at {address}: {detail}. Start one with `dask scheduler` "
             "and workers with `dask worker {address} --nthreads 1`, or leave out --scheduler to run on a "
             "local cluster.")
+    E017 = ("A worker process died while annotating ({detail}), perhaps out of memory. The records "
+            "written so far are kept: run again with --resume, with fewer --n-process.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import resource
 import signal
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.language import Language
 
 from pipeline.batch import _process_chunk, process
 from pipeline.errors import ArgmineError
@@ -71,6 +73,55 @@ def test_reliability_sigkill_then_resume_gives_every_document_exactly_once(fast_
     assert out.read_bytes() == reference.read_bytes()
     assert summary.skipped == written  # complete lines only: a line cut by the kill is redone
     assert summary.docs == len(ids) - written
+
+
+# --- worker processes (--n-process 2) -------------------------------------------------------
+
+@Language.component("reliability_test_faults")
+def _faults(doc):
+    """Fails on "BOOM" like a component bug, and kills its process on "POISON" like the OOM killer."""
+    if "BOOM" in doc.text:
+        raise RuntimeError("cannot parse BOOM")
+    if "POISON" in doc.text and multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return doc
+
+
+@contextmanager
+def _with_faults(nlp):
+    nlp.add_pipe("reliability_test_faults", first=True)
+    try:
+        yield nlp
+    finally:
+        nlp.remove_pipe("reliability_test_faults")
+
+
+def test_reliability_component_failure_in_a_worker_process_loses_only_that_document(fast_nlp, tmp_path):
+    src, out = tmp_path / "docs.jsonl", tmp_path / "out.jsonl"
+    ids = _write_docs(src, 40)
+    lines = src.read_text().splitlines()
+    lines[13] = json.dumps({"id": "d0013", "text": "BOOM goes Moscow."})
+    src.write_text("\n".join(lines) + "\n")
+    with _with_faults(fast_nlp) as nlp:
+        summary = process(nlp, [src], out, n_process=2, stance_model_id=_stance_id(nlp))
+    assert [r["id"] for r in read_jsonl_records(out)] == [i for i in ids if i != "d0013"]
+    (error,) = read_jsonl_records(f"{out}.errors.jsonl")
+    assert error["id"] == "d0013" and error["line"] == 14 and "cannot parse BOOM" in error["reason"]
+    assert summary.errors == 1
+
+
+def test_reliability_a_dead_worker_process_is_a_clear_error_and_resume_finishes(fast_nlp, tmp_path):
+    src, out = tmp_path / "docs.jsonl", tmp_path / "out.jsonl"
+    ids = _write_docs(src, 300)
+    lines = src.read_text().splitlines()
+    lines[280] = json.dumps({"id": "d0280", "text": "POISON in the second chunk."})
+    src.write_text("\n".join(lines) + "\n")
+    with _with_faults(fast_nlp) as nlp, pytest.raises(ArgmineError, match="A worker process died .*--resume"):
+        process(nlp, [src], out, n_process=2, stance_model_id=_stance_id(nlp))
+    written = (tmp_path / "out.jsonl.partial").read_bytes().count(b"\n")
+    assert not out.exists() and written <= 256  # the first chunk, finished before the death
+    summary = process(fast_nlp, [src], out, resume=True, stance_model_id=_stance_id(fast_nlp))
+    assert [r["id"] for r in read_jsonl_records(out)] == ids and summary.skipped == written
 
 
 # --- the output cannot be written --------------------------------------------------------
