@@ -27,8 +27,8 @@ from .schema import schema_errors
 
 logger = logging.getLogger(__name__)
 
-# Reasons for documents a component failed on, filled by `_remember_failure` (in the process
-# that runs `_process_chunk`; with nlp.pipe(n_process > 1) the workers' reasons stay there).
+# Reasons for documents a component failed on, filled by `_remember_failure` in the process
+# that runs `_process_chunk`.
 _component_failures: dict[str, str] = {}
 
 
@@ -107,7 +107,7 @@ def local_runner(nlp: Language, info: dict[str, Any], *, n_process: int = 1, bat
     if n_process == 1:
         def run(chunks: Iterator[list[InputDoc]]) -> Iterator[Results]:
             for docs in chunks:
-                yield list(_process_chunk(nlp, docs, info, 1, batch_size, validate))
+                yield list(_process_chunk(nlp, docs, info, batch_size, validate))
 
         return run
 
@@ -147,7 +147,7 @@ def _start_worker(nlp: Language, info: dict[str, Any], batch_size: int, validate
 
 
 def _work_on(docs: list[InputDoc]) -> Results:
-    return list(_process_chunk(_worker["nlp"], docs, _worker["info"], 1, _worker["batch_size"], _worker["validate"]))
+    return list(_process_chunk(_worker["nlp"], docs, _worker["info"], _worker["batch_size"], _worker["validate"]))
 
 
 def stream(inputs: Iterable[str | Path], output: str | Path, run: Runner, *, resume: bool = False,
@@ -226,8 +226,8 @@ def _close(*sinks: JsonlSink | None) -> None:
             sink.close()
 
 
-def _process_chunk(nlp: Language, docs: list[InputDoc], info: dict[str, Any], n_process: int,
-                   batch_size: int, validate: bool) -> Iterator[tuple[dict | None, dict | None]]:
+def _process_chunk(nlp: Language, docs: list[InputDoc], info: dict[str, Any], batch_size: int,
+                   validate: bool) -> Iterator[tuple[dict | None, dict | None]]:
     """(record, None) or (None, error record) for each document, in input order."""
     by_id = {doc.id: doc for doc in docs}
     pieces = [_Piece(doc.id, i, offset, text) for doc in docs
@@ -238,7 +238,7 @@ def _process_chunk(nlp: Language, docs: list[InputDoc], info: dict[str, Any], n_
     _set_error_handler(nlp, _remember_failure)
     with nlp.memory_zone():
         stream = nlp.pipe(((p.text, (p.doc_id, p.offset)) for p in pieces), as_tuples=True,
-                          batch_size=batch_size, n_process=n_process)
+                          batch_size=batch_size)
         for doc, (doc_id, offset) in stream:
             source = by_id[doc_id]
             try:

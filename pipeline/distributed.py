@@ -222,7 +222,7 @@ def process_on_worker(docs: list[InputDoc], profile: str, stance_model: str | No
     """(record, None) or (None, error record) for each document, with this worker's pipeline."""
     with _WORKER_LOCK:
         nlp, info = worker_pipeline(profile, stance_model)
-        return list(_process_chunk(nlp, docs, info, 1, batch_size, validate))
+        return list(_process_chunk(nlp, docs, info, batch_size, validate))
 
 
 @lru_cache(maxsize=2)

@@ -96,12 +96,18 @@ def _with_faults(nlp):
         nlp.remove_pipe("reliability_test_faults")
 
 
+def _write_docs_with(path, count, index, text):
+    """`_write_docs`, with document `index` replaced by one whose text is `text`."""
+    ids = _write_docs(path, count)
+    lines = path.read_text().splitlines()
+    lines[index] = json.dumps({"id": ids[index], "text": text})
+    path.write_text("\n".join(lines) + "\n")
+    return ids
+
+
 def test_reliability_component_failure_in_a_worker_process_loses_only_that_document(fast_nlp, tmp_path):
     src, out = tmp_path / "docs.jsonl", tmp_path / "out.jsonl"
-    ids = _write_docs(src, 40)
-    lines = src.read_text().splitlines()
-    lines[13] = json.dumps({"id": "d0013", "text": "BOOM goes Moscow."})
-    src.write_text("\n".join(lines) + "\n")
+    ids = _write_docs_with(src, 40, 13, "BOOM goes Moscow.")
     with _with_faults(fast_nlp) as nlp:
         summary = process(nlp, [src], out, n_process=2, stance_model_id=_stance_id(nlp))
     assert [r["id"] for r in read_jsonl_records(out)] == [i for i in ids if i != "d0013"]
@@ -112,10 +118,7 @@ def test_reliability_component_failure_in_a_worker_process_loses_only_that_docum
 
 def test_reliability_a_dead_worker_process_is_a_clear_error_and_resume_finishes(fast_nlp, tmp_path):
     src, out = tmp_path / "docs.jsonl", tmp_path / "out.jsonl"
-    ids = _write_docs(src, 300)
-    lines = src.read_text().splitlines()
-    lines[280] = json.dumps({"id": "d0280", "text": "POISON in the second chunk."})
-    src.write_text("\n".join(lines) + "\n")
+    ids = _write_docs_with(src, 300, 280, "POISON in the second chunk.")
     with _with_faults(fast_nlp) as nlp, pytest.raises(ArgmineError, match="A worker process died .*--resume"):
         process(nlp, [src], out, n_process=2, stance_model_id=_stance_id(nlp))
     written = (tmp_path / "out.jsonl.partial").read_bytes().count(b"\n")
@@ -301,7 +304,7 @@ DOCUMENT = st.lists(st.tuples(PIECE, SEPARATORS).map("".join), min_size=1, max_s
 def _check_random_documents(nlp, texts):
     docs = [InputDoc(f"r{i}", text, f"random.jsonl:{i + 1}") for i, text in enumerate(texts)]
     info = pipeline_info(nlp, _stance_id(nlp))
-    results = list(_process_chunk(nlp, docs, info, 1, 8, True))
+    results = list(_process_chunk(nlp, docs, info, 8, True))
     assert len(results) == len(docs)
     for doc, (record, error) in zip(docs, results):
         assert error is None, (doc.text, error)
