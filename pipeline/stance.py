@@ -21,6 +21,7 @@ from .extensions import ensure_extensions
 from .schema import NEUTRAL, STANCE_LABELS
 from .stance_features import claim_input, dyad_pairs, dyad_scores, relation_input
 from .train import DEFAULT_MODEL_PATH, load_model, model_id
+from .vectorize import FastStancePipeline
 
 
 @Language.factory(
@@ -46,7 +47,9 @@ class StanceClassifier:
     def load(self) -> StanceClassifier:
         """Load the model now (it is otherwise loaded on the first document)."""
         if self._models is None:
-            self._models, self.card = load_model(self.model_path)
+            models, self.card = load_model(self.model_path)
+            self._models = {key: FastStancePipeline(model) if hasattr(model, "predict_proba") else model
+                            for key, model in models.items()}
         return self
 
     @property

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -97,12 +98,16 @@ def relation_input(text: str, mentions: Sequence[Mention], a: str, b: str,
     first_code = next(c for s, e, c in mentions if (s, e) == first and c in (a, b))
     marked = [(s, e, PAIR_FIRST if c == first_code else PAIR_SECOND if c in (a, b) else ACTOR)
               for s, e, c in mentions]
-    claim_cues = cue_tokens(mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions]))
-    parts = [mask_actors(text, marked), actor_count_token(mentions), *claim_cues,
+    parts = [mask_actors(text, marked), actor_count_token(mentions), *_claim_cues(text, tuple(mentions)),
              *pair_tokens(text, mentions, a, b)]
     if parse is not None:
         parts += dependency_tokens(*parse, closest_mentions(mentions, a, b))
     return " ".join(parts)
+
+
+@lru_cache(maxsize=64)  # the pairs of one claim come one after another and share its cues
+def _claim_cues(text: str, mentions: tuple[Mention, ...]) -> tuple[str, ...]:
+    return tuple(cue_tokens(mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])))
 
 
 def dependency_tokens(doc: Doc, offset: int, spans: tuple[tuple[int, int], tuple[int, int]]) -> list[str]:
