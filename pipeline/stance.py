@@ -18,9 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .extensions import ensure_extensions
-from .schema import NEUTRAL, STANCE_LABELS
-from .stance_features import claim_input, dyad_pairs, dyad_scores, relation_input
-from .train import DEFAULT_MODEL_PATH, load_model, model_id
+from .schema import COMPETITIVE, NEUTRAL, STANCE_LABELS
+from .stance_features import claim_input, dyad_pairs, dyad_scores, named_conflict, relation_input
+from .train import DEFAULT_MODEL_PATH, load_model, model_id, named_conflict_score
 from .vectorize import FastStancePipeline
 
 
@@ -90,6 +90,8 @@ class StanceClassifier:
             parsed = doc.has_annotation("DEP") and "relation_parsed" in self._models
             for a, b in dyad_pairs([c for _, _, c in mentions[i]]):
                 by_model.setdefault("relation_parsed" if parsed else "relation", []).append((i, a, b))
+        # models trained before the named-conflict rule do not apply it
+        conflict_stats = self._models.get("named_conflict")
         for key, pairs in by_model.items():
             model = self._models[key]
             texts = [relation_input(claims[i][1]["text"], mentions[i], a, b,
@@ -98,6 +100,9 @@ class StanceClassifier:
             for (i, a, b), row in zip(pairs, model.predict_proba(texts)):
                 by_label = dyad_scores(claim_probabilities[i], dict(zip(model.classes_, map(float, row))))
                 stance = max(STANCE_LABELS, key=by_label.get)
+                if conflict_stats and named_conflict(claims[i][1]["text"], mentions[i], a, b):
+                    stance = COMPETITIVE
+                    by_label[COMPETITIVE] = max(by_label[COMPETITIVE], named_conflict_score(conflict_stats))
                 if stance != NEUTRAL:  # neutral here means: the claim does not characterize this pair
                     claims[i][1]["dyads"].append({"a": a, "b": b, "stance": stance,
                                                   "score": round(by_label[stance], 4)})

@@ -20,7 +20,7 @@ from functools import lru_cache
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .cues import ACTOR, WORD, cue_tokens, mask_actors
+from .cues import ACTOR, NEGATORS, SCOPE_BREAK, WORD, cue_tokens, mask_actors
 from .schema import COMPETITIVE, COOPERATIVE, NEUTRAL
 
 if TYPE_CHECKING:
@@ -37,6 +37,26 @@ BETWEEN_WORDS = 8
 # "A and B", "A-B", "A, C and B": the pair is listed together, usually as one side of the relation.
 COORDINATION = re.compile(rf"^(?:\s*(?:and|&|or|nor|,|[-–—/]|{ACTOR})\s*)+$", re.IGNORECASE)
 # Words that put the actors before and after them on different sides ("A with B", "A against B").
+# Parties a clause names without naming them ("the two countries", "both sides", "they"): a unit
+# with fewer than two actors may still describe a relation, which the actor count alone denies.
+IMPLICIT_PARTIES = re.compile(r"\b(?:the two (?:countries|sides|powers|states|nations|governments|leaders)|"
+                              r"both (?:sides|countries|powers)|each other|one another|bilateral|mutual(?:ly)?|"
+                              r"they|them|their|partners?|allies|neighbou?rs)\b", re.IGNORECASE)
+IMPLICIT_TOKEN = "PAIRIMPLICIT"
+# A conflict the unit names between the two actors makes their dyad competitive whatever the
+# claim's stance (GUIDELINES 6.3): "the Russia-Ukraine conflict" in a neutral claim about its effects.
+CONFLICT_NOUN = (r"(?:conflicts?|wars?|crisis|crises|disputes?|confrontations?|rivalry|rivalries|tensions?|"
+                 r"standoff|hostilities|clash(?:es)?|fighting)")
+THE = r"(?:the\s+)?"
+NAMED_CONFLICTS = [re.compile(pattern, re.IGNORECASE) for pattern in (
+    # the A-B conflict, the A-B trade war
+    rf"{PAIR_FIRST}\s*[-–—/]\s*{PAIR_SECOND}\s+(?:[a-z]+\s+)?(?P<noun>{CONFLICT_NOUN})\b",
+    # the war between A and B
+    rf"\b(?P<noun>{CONFLICT_NOUN})\s+(?:between|of)\s+{THE}{PAIR_FIRST}\s+and\s+{THE}{PAIR_SECOND}\b",
+    # A's invasion of B
+    rf"{PAIR_FIRST}(?:'s|’s)?\s+(?P<noun>war|invasion|aggression|attacks?)\s+(?:on|against|of|in)\s+{THE}{PAIR_SECOND}\b",
+)]
+ANY_CONFLICT_NOUN = re.compile(rf"\b(?:{CONFLICT_NOUN}|invasion|aggression|attacks?)\b", re.IGNORECASE)
 SIDE_WORDS = frozenset({"against", "counter", "countering", "versus", "vs", "rival", "rivals", "challenge",
                         "over", "from", "despite", "amid", "toward", "towards", "with", "between"})
 
@@ -47,9 +67,11 @@ def actor_count_token(mentions: Sequence[Mention]) -> str:
 
 
 def claim_input(text: str, mentions: Sequence[Mention]) -> str:
-    """The claim model's input: every actor masked alike, the actor count, the cue tokens."""
+    """The claim model's input: every actor masked alike, the actor count, implicit parties (at most
+    two), the cue tokens."""
     masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
-    return " ".join([masked, actor_count_token(mentions), *cue_tokens(masked)])
+    implicit = [IMPLICIT_TOKEN] * min(len(IMPLICIT_PARTIES.findall(masked)), 2)
+    return " ".join([masked, actor_count_token(mentions), *implicit, *cue_tokens(masked)])
 
 
 def dyad_pairs(codes: Sequence[str]) -> list[tuple[str, str]]:
@@ -86,6 +108,28 @@ def pair_tokens(text: str, mentions: Sequence[Mention], a: str, b: str) -> list[
     return tokens
 
 
+def pair_marked(text: str, mentions: Sequence[Mention], a: str, b: str) -> str:
+    """The claim with the pair's closest mentions as ACTA/ACTB in text order, other actors ACTOR."""
+    first, _ = closest_mentions(mentions, a, b)
+    first_code = next(c for s, e, c in mentions if (s, e) == first and c in (a, b))
+    return mask_actors(text, [(s, e, PAIR_FIRST if c == first_code else PAIR_SECOND if c in (a, b) else ACTOR)
+                              for s, e, c in mentions])
+
+
+def named_conflict(text: str, mentions: Sequence[Mention], a: str, b: str) -> bool:
+    """Whether the claim names a conflict between `a` and `b` that no negator in its scope denies
+    ("there is no territorial dispute between A and B" names none)."""
+    if not ANY_CONFLICT_NOUN.search(text):
+        return False
+    marked = pair_marked(text, mentions, a, b)
+    for pattern in NAMED_CONFLICTS:
+        for match in pattern.finditer(marked):
+            scope = SCOPE_BREAK.split(marked[:match.start("noun")])[-1]
+            if not any(w.lower() in NEGATORS or w.lower().endswith("n't") for w in WORD.findall(scope)):
+                return True
+    return False
+
+
 def relation_input(text: str, mentions: Sequence[Mention], a: str, b: str,
                    parse: tuple[Doc, int] | None = None) -> str:
     """The relation model's input for the pair (a, b) of a claim.
@@ -94,11 +138,7 @@ def relation_input(text: str, mentions: Sequence[Mention], a: str, b: str,
     actor count and cues, the pair's surface tokens and, given `parse` (a parsed Doc and the
     claim's character offset in it), the dependency path between the two mentions.
     """
-    first, _ = closest_mentions(mentions, a, b)
-    first_code = next(c for s, e, c in mentions if (s, e) == first and c in (a, b))
-    marked = [(s, e, PAIR_FIRST if c == first_code else PAIR_SECOND if c in (a, b) else ACTOR)
-              for s, e, c in mentions]
-    parts = [mask_actors(text, marked), actor_count_token(mentions), *_claim_cues(text, tuple(mentions)),
+    parts = [pair_marked(text, mentions, a, b), actor_count_token(mentions), *_claim_cues(text, tuple(mentions)),
              *pair_tokens(text, mentions, a, b)]
     if parse is not None:
         parts += dependency_tokens(*parse, closest_mentions(mentions, a, b))

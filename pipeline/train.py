@@ -24,9 +24,9 @@ import numpy as np
 
 from .errors import ArgmineError, Errors
 from .io import iter_jsonl_records
-from .schema import NEUTRAL, STANCE_LABELS
-from .stance_features import (COUNT_TOKEN_PATTERN, claim_input, dyad_pairs, dyad_scores, relation_input,
-                              relation_label)
+from .schema import COMPETITIVE, NEUTRAL, STANCE_LABELS
+from .stance_features import (COUNT_TOKEN_PATTERN, claim_input, dyad_pairs, dyad_scores, named_conflict,
+                              relation_input, relation_label)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -43,7 +43,8 @@ CHAR_WEIGHT = 0.3
 MODEL_KEYS = ("claim", "relation", "labels")
 DYAD_METHOD = ("claim stance x relation of the pair to it (same / opposite / none); '+dep' adds the "
                "dependency path between the two mentions and is used on parsed Docs (full profile) when it "
-               "wins; the others need no parse")
+               "wins; the others need no parse. A conflict the claim names between the pair is competitive, "
+               "scored by how often such pairs are in the training data")
 
 
 @dataclass
@@ -154,6 +155,17 @@ def dyad_dataset(examples: Sequence[StanceExample], parses: Sequence[Doc] | None
     return texts, pair_labels(examples), [examples[i].group for i, _, _ in pairs]
 
 
+def named_conflicts(examples: Sequence[StanceExample]) -> list[bool]:
+    """Whether each pair in `pair_index` order is in a conflict its claim names (made competitive)."""
+    return [named_conflict(examples[i].text, examples[i].mentions, a, b) for i, a, b in pair_index(examples)]
+
+
+def named_conflict_score(stats: dict[str, int]) -> float:
+    """P(competitive | a named conflict) on the training pairs, add-one smoothed: the score of the
+    dyads the rule makes competitive."""
+    return (stats["competitive"] + 1) / (stats["matches"] + 2)
+
+
 def pair_labels(examples: Sequence[StanceExample]) -> list[str]:
     """The gold dyad stance of every pair in `pair_index` order; neutral where none is given."""
     return [examples[i].dyads.get((a, b), NEUTRAL) for i, a, b in pair_index(examples)]
@@ -239,10 +251,10 @@ def claim_cv(make_classifier: Callable[[], Any], texts: list[str], labels: list[
 
 def dyad_cv(make_classifier: Callable[[], Any], pairs: list[tuple[int, str, str]], texts: list[str],
             gold: list[str], claim_labels: list[str], claim_probabilities: list[dict[str, float]],
-            splits: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
+            splits: list[tuple[np.ndarray, np.ndarray]], conflicts: Sequence[bool]) -> dict[str, Any]:
     """Dyad scores of the two-step prediction with the same document folds as the claim model: the
     relation model is fitted on the training documents' pairs and combined with the claim model's
-    out-of-fold probabilities, exactly as at inference."""
+    out-of-fold probabilities, and named conflicts are competitive, exactly as at inference."""
     from sklearn.base import clone
 
     relations = [relation_label(claim_labels[i], label) for (i, _, _), label in zip(pairs, gold)]
@@ -258,7 +270,7 @@ def dyad_cv(make_classifier: Callable[[], Any], pairs: list[tuple[int, str, str]
         fitted = clone(model).fit([texts[k] for k in fit_rows], [relations[k] for k in fit_rows])
         for k, row in zip(test_rows, fitted.predict_proba([texts[k] for k in test_rows])):
             scores = dyad_scores(claim_probabilities[pairs[k][0]], dict(zip(fitted.classes_, map(float, row))))
-            predicted[k] = _best(scores)
+            predicted[k] = COMPETITIVE if conflicts[k] else _best(scores)
     return classification_scores(gold, predicted)
 
 
@@ -327,10 +339,11 @@ def select_relation_model(examples: Sequence[StanceExample], parses: Sequence[Do
     pairs = pair_index(examples)
     texts, gold, _ = dyad_dataset(examples, parses)
     claim_labels = [e.label for e in examples]
+    conflicts = named_conflicts(examples)
     results = {}
     candidates = candidate_models(seed)
     for name, make in candidates.items():
-        results[name] = dyad_cv(make, pairs, texts, gold, claim_labels, claim_probabilities, splits)
+        results[name] = dyad_cv(make, pairs, texts, gold, claim_labels, claim_probabilities, splits, conflicts)
         logger.info("dyad %s%s: macro-F1 %.3f", name, " (parsed)" if parses else "", results[name]["macro_f1"])
     best = _winner(results)
     relations = [relation_label(claim_labels[i], label) for (i, _, _), label in zip(pairs, gold)]
@@ -438,6 +451,12 @@ def train(data: Sequence[str | Path], output: str | Path, *, seed: int = 0, fold
         if parsed_results[best]["macro_f1"] > dyad_results[fast_best]["macro_f1"]:
             models["relation_parsed"], dyad_card["chosen"] = parsed_model, f"{best}+dep"
     dyad_labels = pair_labels(examples)
+    models["named_conflict"] = {"matches": 0, "competitive": 0}
+    for conflict, label in zip(named_conflicts(examples), dyad_labels):
+        models["named_conflict"]["matches"] += conflict
+        models["named_conflict"]["competitive"] += conflict and label == COMPETITIVE
+    dyad_card["named_conflict"] = {**models["named_conflict"],
+                                   "score": round(named_conflict_score(models["named_conflict"]), 4)}
     relation_counts = Counter(relation_label(examples[i].label, label)
                               for (i, _, _), label in zip(pair_index(examples), dyad_labels))
     card = {

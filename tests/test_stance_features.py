@@ -6,8 +6,9 @@ import re
 import pytest
 import spacy
 
-from pipeline.stance_features import (NONE, OPPOSITE, SAME, claim_input, dependency_tokens, dyad_pairs, dyad_scores,
-                                      pair_tokens, relation_input, relation_label)
+from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, claim_input, dependency_tokens,
+                                      dyad_pairs, dyad_scores, named_conflict, pair_tokens, relation_input,
+                                      relation_label)
 
 CODES = {"China": "CHN", "Russia": "RUS", "US": "USA", "Iran": "IRN", "Kazakhstan": "KAZ"}
 
@@ -26,6 +27,30 @@ def test_stance_features_claim_input_counts_distinct_actors(text, expected):
     tokens = claim_input(text, mentions(text)).split()
     assert [t for t in tokens if t.startswith("NACT")] == [expected]
     assert not set(CODES) & set(tokens)  # actors are masked
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The two countries have not fought since 1969.", 1),
+    ("Both sides trust each other, and they say so.", 2),  # at most two
+    ("The economy of China grew.", 0),
+    ("Theyre is no word here; bilaterally neither.", 0),  # whole words only
+])
+def test_stance_features_claim_input_marks_implicit_parties(text, expected):
+    assert claim_input(text, mentions(text)).split().count(IMPLICIT_TOKEN) == expected
+
+
+@pytest.mark.parametrize("text, pair, expected", [
+    ("The Russia-Iran conflict has had an impact on trade.", ("IRN", "RUS"), True),
+    ("The US-China trade war has cost both.", ("CHN", "USA"), True),
+    ("The rivalry between the US and Russia has deep roots.", ("RUS", "USA"), True),
+    ("Russia's invasion of Kazakhstan is unthinkable today.", ("KAZ", "RUS"), True),
+    ("There is no territorial dispute between Russia and Kazakhstan.", ("KAZ", "RUS"), False),
+    ("None of this amounts to China-Russia rivalry.", ("CHN", "RUS"), False),
+    ("China and Russia share a long border.", ("CHN", "RUS"), False),
+    ("The Russia-Iran conflict worries China.", ("CHN", "RUS"), False),  # China is not a party
+])
+def test_stance_features_named_conflict(text, pair, expected):
+    assert named_conflict(text, mentions(text), *pair) is expected
 
 
 # One row per pair of "China and Russia cooperate to counter US influence": whether the pair is
