@@ -1524,6 +1524,18 @@ def find_numeric_expressions(text: str) -> list[NumericExpression]:
         `NumericExpression`s whose `text == text[start:end]`; see the module docstring for
         spans, values, units, kinds and what is left out.
     """
-    if not text or not any(ch.isdigit() or ch.isalpha() for ch in text):
+    if not _may_hold_expression(text):
         return []
     return _Scanner(text).run()
+
+
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")  # the "word" tokens of `_TOKEN`
+# "a"/"an" begin an expression only before another of the start words ("a third", "a few hundred").
+_SPELLED_STARTS = _START_WORDS - {"a", "an"}
+
+
+def _may_hold_expression(text: str) -> bool:
+    """False when the scan surely finds nothing: no digit and no word that can begin a spelled-out
+    expression. Most clauses of running text are such, and this test costs a fraction of a scan."""
+    return _DIGIT.search(text) is not None or any(w.lower() in _SPELLED_STARTS for w in _LETTERS.findall(text))
