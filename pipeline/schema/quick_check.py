@@ -63,7 +63,15 @@ class _Compiler:
         checks = [c for c in checks if c is not None]
         if len(checks) == 1:
             return checks[0]
-        return lambda value: all(check(value) for check in checks)
+
+        # Plain loops rather than all(...) here and below: these run for every value of every record.
+        def all_hold(value: Any) -> bool:
+            for check in checks:
+                if not check(value):
+                    return False
+            return True
+
+        return all_hold
 
     def keyword(self, key: str, arg: Any, schema: dict[str, Any]) -> Check | None:
         if key == "type":
@@ -71,17 +79,41 @@ class _Compiler:
             if any(name not in TYPE_TESTS for name in names):
                 raise UnsupportedSchema(f"type {arg!r}")
             tests = [TYPE_TESTS[name] for name in names]
-            return tests[0] if len(tests) == 1 else (lambda value: any(test(value) for test in tests))
+            if len(tests) == 1:
+                return tests[0]
+
+            def one_type_holds(value: Any) -> bool:
+                for test in tests:
+                    if test(value):
+                        return True
+                return False
+
+            return one_type_holds
         if key == "properties":
             properties = [(name, self.compile(sub)) for name, sub in arg.items()]
-            return lambda value: not isinstance(value, dict) or all(
-                name not in value or check(value[name]) for name, check in properties)
+
+            def properties_hold(value: Any) -> bool:
+                if isinstance(value, dict):
+                    for name, check in properties:
+                        if name in value and not check(value[name]):
+                            return False
+                return True
+
+            return properties_hold
         if key == "required":
-            required = tuple(arg)
-            return lambda value: not isinstance(value, dict) or all(name in value for name in required)
+            required = frozenset(arg)
+            return lambda value: not isinstance(value, dict) or required.issubset(value)
         if key == "items":
             item = self.compile(arg)
-            return lambda value: not isinstance(value, list) or all(item(v) for v in value)
+
+            def items_hold(value: Any) -> bool:
+                if isinstance(value, list):
+                    for v in value:
+                        if not item(v):
+                            return False
+                return True
+
+            return items_hold
         if key == "enum":
             if not all(isinstance(v, str) for v in arg):
                 raise UnsupportedSchema(f"enum {arg!r}")
