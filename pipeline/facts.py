@@ -34,6 +34,7 @@ the figure's own phrase ("came from Russia").
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -922,12 +923,16 @@ def fact_actors(actors: Iterable[dict[str, Any]], fact: _Fact, sentence: tuple[i
     When those name no actor ("the two countries reached commercial agreements totalling $9
     billion"), the actors of the whole sentence stand in (GUIDELINES §7: taken from the sentence).
     """
-    coded = [a for a in actors if a.get("code")]
-    ranges = [*fact.sources, (fact.start, fact.end)]
-    codes = {a["code"] for a in coded if any(s <= a["start"] and a["end"] <= e for s, e in ranges)}
-    if not codes:
-        codes = {a["code"] for a in coded if sentence[0] <= a["start"] and a["end"] <= sentence[1]}
-    return sorted(codes)
+    coded = sorted((a for a in actors if a.get("code")), key=lambda a: a["start"])
+    starts = [a["start"] for a in coded]
+
+    def codes_inside(start: int, end: int) -> set[str]:
+        # only the mentions that start inside the range can lie inside it
+        inside = coded[bisect.bisect_left(starts, start):bisect.bisect_right(starts, end)]
+        return {a["code"] for a in inside if a["end"] <= end}
+
+    codes = set().union(*(codes_inside(s, e) for s, e in [*fact.sources, (fact.start, fact.end)]))
+    return sorted(codes or codes_inside(*sentence))
 
 
 def link_claims(facts: list[dict[str, Any]], claims: list[dict[str, Any]] | None) -> None:
