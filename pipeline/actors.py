@@ -281,12 +281,12 @@ class ActorRecognizer:
 
     def _case_ok(self, doc: Doc, key: str, start: int, end: int) -> bool:
         """US but not "us"; China but not "china"; in capitals ("XI", "US") only in a headline."""
-        tokens = doc[start:end]
+        tokens = [(tok.text, tok.lower_) for tok in doc[start:end]]  # made once, not once per pattern
         for pattern in self.flags[key]:
             pairs = list(zip(tokens, pattern))
-            if all(_token_case_ok(tok.text, text, flag) for tok, (text, flag) in pairs):
-                shouting = any(_shouted(tok.text, text) for tok, (text, _) in pairs)
-                word = any(flag == 2 and tok.lower_ in STOP_IN_CAPS for tok, (_, flag) in pairs)
+            if all(_token_case_ok(tok, text, flag) for (tok, _), (text, flag) in pairs):
+                shouting = any(_shouted(tok, text) for (tok, _), (text, _) in pairs)
+                word = any(flag == 2 and lower in STOP_IN_CAPS for (_, lower), (_, flag) in pairs)
                 if shouting or word:
                     # "CHINA" is China in a headline in capitals, "XI" elsewhere a numeral;
                     # "US" is the actor except in such a headline, where it may be "us"
