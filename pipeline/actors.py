@@ -15,6 +15,7 @@ built from (see pipeline/data/README.md).
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Iterable
@@ -232,7 +233,7 @@ class ActorRecognizer:
     # -- processing -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # a join over all tokens: computed once
-        candidates, blockers = self.match(doc)
+        candidates, blockers = self.match(doc, text)
         accepted = self.resolve(doc, candidates, text)
         records = [self._record(text, c, code, mention) for c, code, mention in accepted]
         if self.reconcile_ner and doc.has_annotation("ENT_IOB"):
@@ -248,11 +249,12 @@ class ActorRecognizer:
         doc.spans[self.spans_key] = spans
         return doc
 
-    def match(self, doc: Doc) -> tuple[list[Candidate], list[Candidate]]:
+    def match(self, doc: Doc, text: str | None = None) -> tuple[list[Candidate], list[Candidate]]:
         """Case-valid, longest, non-overlapping gazetteer matches and compound parts.
 
         Returns (candidates, blockers): blocked phrases (code "-") win the longest-match
         selection and are returned separately, so NER mentions inside them are not revived.
+        `text` is doc.text, if the caller has it.
         """
         if len(doc) == 0:
             return [], []
@@ -270,21 +272,21 @@ class ActorRecognizer:
                 taken[start:end] = [True] * (end - start)
                 chosen.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), key,
                                         self.gazetteer.entries[key], start, end))
-        for token in doc:
-            if not taken[token.i] and len(token) > 2 and COMPOUND_SPLIT.search(token.text[1:-1]):
-                chosen += self._compound_parts(token)
+        for i in _split_tokens(doc, doc.text if text is None else text):
+            if not taken[i]:
+                chosen += self._compound_parts(doc[i])
         chosen.sort(key=lambda c: c.start_char)
         blockers = [c for c in chosen if c.entries[0].code is None]
         return [c for c in chosen if c.entries[0].code is not None], blockers
 
     def _case_ok(self, doc: Doc, key: str, start: int, end: int) -> bool:
         """US but not "us"; China but not "china"; in capitals ("XI", "US") only in a headline."""
-        tokens = doc[start:end]
+        tokens = [(tok.text, tok.lower_) for tok in doc[start:end]]  # made once, not once per pattern
         for pattern in self.flags[key]:
             pairs = list(zip(tokens, pattern))
-            if all(_token_case_ok(tok.text, text, flag) for tok, (text, flag) in pairs):
-                shouting = any(_shouted(tok.text, text) for tok, (text, _) in pairs)
-                word = any(flag == 2 and tok.lower_ in STOP_IN_CAPS for tok, (_, flag) in pairs)
+            if all(_token_case_ok(tok, text, flag) for (tok, _), (text, flag) in pairs):
+                shouting = any(_shouted(tok, text) for (tok, _), (text, _) in pairs)
+                word = any(flag == 2 and lower in STOP_IN_CAPS for (_, lower), (_, flag) in pairs)
                 if shouting or word:
                     # "CHINA" is China in a headline in capitals, "XI" elsewhere a numeral;
                     # "US" is the actor except in such a headline, where it may be "us"
@@ -485,6 +487,21 @@ def _with_article(doc: Doc, cand: Candidate) -> Candidate:
     if prev.lower_ != "the" or prev.idx + len(prev) + len(prev.whitespace_) != cand.start_char:
         return cand
     return Candidate(prev.idx, cand.end_char, cand.key, cand.entries, prev.i, cand.end)
+
+
+def _split_tokens(doc: Doc, text: str) -> list[int]:
+    """Indices of the tokens with a hyphen, dash or slash inside them (not at an edge), in order.
+
+    Found from the text: looking at every token would cost more than the rest of the matching.
+    """
+    starts = doc.to_array("IDX").tolist()
+    found: list[int] = []
+    for m in COMPOUND_SPLIT.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        token = doc[i]
+        if token.idx < m.start() < token.idx + len(token) - 1 and (not found or found[-1] != i):
+            found.append(i)
+    return found
 
 
 def _joined(text: str, left: Candidate | None, right: Candidate | None) -> bool:

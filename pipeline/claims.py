@@ -15,6 +15,7 @@ Roles and support links are assigned by `pipeline.roles`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -169,9 +170,12 @@ def claim_record(claim_id: str, text: str, unit: Unit, sentence: int) -> dict:
 
 def attach_actors(records: list[dict], actors: list[dict]) -> None:
     """Set each claim's `actors` to the codes of the coded actor mentions inside it."""
+    coded = sorted((a for a in actors if a.get("code")), key=lambda a: a["start"])
+    starts = [a["start"] for a in coded]
     for record in records:
-        record["actors"] = sorted({a["code"] for a in actors
-                                   if a.get("code") and record["start"] <= a["start"] and a["end"] <= record["end"]})
+        # only the mentions that start inside the claim can lie inside it
+        inside = coded[bisect.bisect_left(starts, record["start"]):bisect.bisect_right(starts, record["end"])]
+        record["actors"] = sorted({a["code"] for a in inside if a["end"] <= record["end"]})
 
 
 # --- units from cuts (shared by both segmenters) ------------------------------------------

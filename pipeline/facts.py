@@ -34,6 +34,7 @@ the figure's own phrase ("came from Russia").
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -188,8 +189,9 @@ class NumericFacts:
         if parsed and not doc.has_annotation("DEP"):
             raise ValueError(f"argmine_facts: use_parser = true, but the doc has no dependency parse; "
                              f"put a parser before '{self.name}' or set use_parser = null")
-        facts = describe_facts(doc, parsed=parsed, vague=self.vague)
-        records = [fact_record(doc, f, i) for i, f in enumerate(facts, start=1)]
+        text = doc.text  # Doc.text joins all tokens on each access: read it once
+        facts = describe_facts(doc, parsed=parsed, vague=self.vague, text=text)
+        records = [fact_record(text, doc._.actors or [], f, i) for i, f in enumerate(facts, start=1)]
         link_claims(records, doc._.claim_records)
         doc._.facts = records
         spans = []
@@ -203,13 +205,13 @@ class NumericFacts:
 
 # --- which expressions are facts ---------------------------------------------------------------
 
-def describe_facts(doc: Doc, *, parsed: bool, vague: bool = False) -> list[_Fact]:
-    """The facts of a doc, with year, subject and sources filled in."""
-    text = doc.text
+def describe_facts(doc: Doc, *, parsed: bool, vague: bool = False, text: str | None = None) -> list[_Fact]:
+    """The facts of a doc, with year, subject and sources filled in; `text` is doc.text."""
+    text = doc.text if text is None else text
     if not text.strip():
         return []
     expressions = find_numeric_expressions(text)
-    sentences = _sentences(doc)
+    sentences = _sentences(doc, text)
     years = [e for e in expressions if e.kind == YEAR]
     facts: list[_Fact] = []
     for expr in expressions:
@@ -230,7 +232,7 @@ def describe_facts(doc: Doc, *, parsed: bool, vague: bool = False) -> list[_Fact
         sentence_years = [y for y in years if sent_start <= y.start and y.end <= sent_end]
         for fact in group:
             fact.year = attribute_year(text, fact, group, sentence_years, (sent_start, sent_end))
-        finder = SubjectFinder(doc, (sent_start, sent_end), group, parsed=parsed)
+        finder = SubjectFinder(doc, (sent_start, sent_end), group, parsed=parsed, text=text)
         for fact in group:
             finder.describe(fact)
     return facts
@@ -356,8 +358,10 @@ def _comparison_start(text: str, pos: int, limit: int) -> int | None:
 class SubjectFinder:
     """Subjects of the facts of one sentence: from the parse where it helps, else from rules."""
 
-    def __init__(self, doc: Doc, bounds: tuple[int, int], facts: Sequence[_Fact], *, parsed: bool) -> None:
+    def __init__(self, doc: Doc, bounds: tuple[int, int], facts: Sequence[_Fact], *, parsed: bool,
+                 text: str | None = None) -> None:
         self.doc, self.parsed = doc, parsed
+        self.text = doc.text if text is None else text
         span = doc.char_span(bounds[0], bounds[1], alignment_mode="expand")
         self.sent = span if span is not None else doc[:]
         self.facts = list(facts)
@@ -410,7 +414,7 @@ class SubjectFinder:
 
     def before_figure(self, fact: _Fact, span: Span) -> int:
         """Index of the token before the figure and its qualifier ("accounts for | more than 30%")."""
-        q = qualifier_start(self.doc.text, fact.expr.start)
+        q = qualifier_start(self.text, fact.expr.start)
         i = span.start - 1
         if q is not None:
             while i >= self.sent.start and self.doc[i].idx >= q:
@@ -893,13 +897,14 @@ class SubjectFinder:
 
 # --- records ------------------------------------------------------------------------------------
 
-def fact_record(doc: Doc, fact: _Fact, number: int) -> dict[str, Any]:
+def fact_record(text: str, actors: Sequence[dict[str, Any]], fact: _Fact, number: int) -> dict[str, Any]:
+    """The record of a fact of the doc whose text and actor mentions are given."""
     expr = fact.expr
     return {
         "id": f"f{number}",
         "start": fact.start,
         "end": fact.end,
-        "text": doc.text[fact.start:fact.end],
+        "text": text[fact.start:fact.end],
         "kind": expr.kind,
         "value": expr.value,
         "value_max": expr.value_max,
@@ -907,7 +912,7 @@ def fact_record(doc: Doc, fact: _Fact, number: int) -> dict[str, Any]:
         "qualifier": expr.qualifier,
         "year": fact.year,
         "subject": fact.subject,
-        "actors": fact_actors(doc._.actors or [], fact, fact.bounds),
+        "actors": fact_actors(actors, fact, fact.bounds),
         "claim": None,
     }
 
@@ -918,12 +923,16 @@ def fact_actors(actors: Iterable[dict[str, Any]], fact: _Fact, sentence: tuple[i
     When those name no actor ("the two countries reached commercial agreements totalling $9
     billion"), the actors of the whole sentence stand in (GUIDELINES §7: taken from the sentence).
     """
-    coded = [a for a in actors if a.get("code")]
-    ranges = [*fact.sources, (fact.start, fact.end)]
-    codes = {a["code"] for a in coded if any(s <= a["start"] and a["end"] <= e for s, e in ranges)}
-    if not codes:
-        codes = {a["code"] for a in coded if sentence[0] <= a["start"] and a["end"] <= sentence[1]}
-    return sorted(codes)
+    coded = sorted((a for a in actors if a.get("code")), key=lambda a: a["start"])
+    starts = [a["start"] for a in coded]
+
+    def codes_inside(start: int, end: int) -> set[str]:
+        # only the mentions that start inside the range can lie inside it
+        inside = coded[bisect.bisect_left(starts, start):bisect.bisect_right(starts, end)]
+        return {a["code"] for a in inside if a["end"] <= end}
+
+    codes = set().union(*(codes_inside(s, e) for s, e in [*fact.sources, (fact.start, fact.end)]))
+    return sorted(codes or codes_inside(*sentence))
 
 
 def link_claims(facts: list[dict[str, Any]], claims: list[dict[str, Any]] | None) -> None:
@@ -943,10 +952,10 @@ def link_claims(facts: list[dict[str, Any]], claims: list[dict[str, Any]] | None
 
 # --- small helpers ------------------------------------------------------------------------------
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
+def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
+    return [(0, len(text))]
 
 
 def _sentence_of(sentences: Sequence[tuple[int, int]], pos: int) -> int:

@@ -41,6 +41,7 @@ The grammar follows the test suites of Recognizers-Text (Microsoft, MIT) and qua
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -688,6 +689,12 @@ _START_WORDS = frozenset({
     "percent", "percents", "per", "percentage", "dollar", "dollars", "euro", "euros", "rs"})
 
 
+# Symbols that can begin an expression: a currency sign ("$5", "€3") or a minus ("-5%").
+_SYMBOL_STARTS = frozenset({"$", "-", "−", "–", *(sign for sign in CURRENCY_SYMBOLS if len(sign) == 1)})
+# Every URL or e-mail address `_URL` finds holds one of these.
+_URL_HINTS = ("://", "www.", "@", ".com", ".org", ".net", ".htm", ".php")
+
+
 @dataclass
 class _Candidate:
     """An expression while it is being assembled."""
@@ -715,9 +722,9 @@ class _Scanner:
         self.text = text
         self.toks = _tokenize(text)
         self.parser = _NumeralParser(self.toks)
-        self.tok_at = {t.start: i for i, t in enumerate(self.toks)}
         self.tok_ends = [t.end for t in self.toks]
-        self.blocked = [(m.start(), m.end()) for m in _URL.finditer(text)]
+        self.blocked = [(m.start(), m.end()) for m in _URL.finditer(text)] \
+            if any(hint in text for hint in _URL_HINTS) else []
 
     # -- helpers ------------------------------------------------------------------------------
     def word(self, j: int) -> str | None:
@@ -729,9 +736,16 @@ class _Scanner:
             pos += 1
         return self.tok_at.get(pos)
 
+    @functools.cached_property
+    def tok_at(self) -> dict[int, int]:
+        """Token index by start offset; built on first use, which few texts need."""
+        return {t.start: i for i, t in enumerate(self.toks)}
+
     def could_start(self, i: int) -> bool:
-        """A cheap test that lets most words through unexamined."""
+        """A cheap test that lets most words and punctuation through unexamined."""
         tok = self.toks[i]
+        if tok.kind == "sym":
+            return tok.text in _SYMBOL_STARTS
         if tok.kind != "word" or tok.lower in _START_WORDS:
             return True
         nxt = self.text[tok.end:tok.end + 2]
@@ -1524,6 +1538,18 @@ def find_numeric_expressions(text: str) -> list[NumericExpression]:
         `NumericExpression`s whose `text == text[start:end]`; see the module docstring for
         spans, values, units, kinds and what is left out.
     """
-    if not text or not any(ch.isdigit() or ch.isalpha() for ch in text):
+    if not _may_hold_expression(text):
         return []
     return _Scanner(text).run()
+
+
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")  # the "word" tokens of `_TOKEN`
+# "a"/"an" begin an expression only before another of the start words ("a third", "a few hundred").
+_SPELLED_STARTS = _START_WORDS - {"a", "an"}
+
+
+def _may_hold_expression(text: str) -> bool:
+    """False when the scan surely finds nothing: no digit and no word that can begin a spelled-out
+    expression. Most clauses of running text are such, and this test costs a fraction of a scan."""
+    return _DIGIT.search(text) is not None or any(w.lower() in _SPELLED_STARTS for w in _LETTERS.findall(text))

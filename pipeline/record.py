@@ -18,11 +18,16 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
-def sentence_offsets(doc: Doc) -> list[dict[str, int]]:
-    """Character offsets of the sentences that hold text, trimmed of surrounding whitespace."""
+def sentence_offsets(doc: Doc, doc_text: str | None = None) -> list[dict[str, int]]:
+    """Character offsets of the sentences that hold text, trimmed of surrounding whitespace.
+
+    `doc_text` is doc.text, if the caller has it: a slice of it is a sentence's text, and is
+    cheaper than Span.text, which joins the sentence's tokens.
+    """
+    doc_text = doc.text if doc_text is None else doc_text
     sentences = []
     for sent in doc.sents:
-        text = sent.text
+        text = doc_text[sent.start_char:sent.end_char]
         stripped = text.strip()
         if not stripped:
             continue
@@ -40,7 +45,8 @@ def pipeline_info(nlp, stance_model_id: str | None) -> dict[str, Any]:
 def doc_to_record(doc: Doc, *, doc_id: str, source: str, meta: dict[str, Any],
                   pipeline: dict[str, Any]) -> dict[str, Any]:
     """The output record of one processed document."""
-    sentences = sentence_offsets(doc)
+    text = doc.text  # Doc.text joins all tokens on each access: read it once
+    sentences = sentence_offsets(doc, text)
     starts = [s["start"] for s in sentences]
     claims = []
     for claim in doc._.claim_records or []:
@@ -50,7 +56,7 @@ def doc_to_record(doc: Doc, *, doc_id: str, source: str, meta: dict[str, Any],
     return {
         "id": doc_id,
         "source": source,
-        "text": doc.text,
+        "text": text,
         "meta": meta,
         "pipeline": pipeline,
         "sentences": sentences,

@@ -42,20 +42,24 @@ ADDITIVE = frozenset({"moreover", "in addition", "furthermore", "more importantl
 ADDITIVE_JOINS = frozenset({"and"})
 CONTRAST = frozenset({"but", "yet", "however", "although", "though", "while", "whereas",
                       "nevertheless", "nonetheless", "of course"})
+# The patterns below are searched in every unit; those that open with a look-ahead for the
+# first letters of their words skip the other positions of the text at once.
 # A reason stated inside the unit: "This is … because of …", "it is due to the fact that …"
-REASON_PHRASES = re.compile(r"\b(?:is|are|was|were)\s+(?:not\s+)?(?:only\s+)?(?:precisely\s+)?because of\b"
+REASON_PHRASES = re.compile(r"(?=[iawdtfs])"
+                            r"(?:\b(?:is|are|was|were)\s+(?:not\s+)?(?:only\s+)?(?:precisely\s+)?because of\b"
                             r"|\bdue to the fact\b|\bthe reason (?:is|was)\b|\bfor example\b|\bfor instance\b"
-                            r"|\bsuch as\b.*\b(?:and|or)\b", re.IGNORECASE)
-THESIS = re.compile(r"\b(?:the reality is|the truth is|in conclusion|to conclude|in sum|to sum up|"
+                            r"|\bsuch as\b.*\b(?:and|or)\b)", re.IGNORECASE)
+THESIS = re.compile(r"(?=[tiw])\b(?:the reality is|the truth is|in conclusion|to conclude|in sum|to sum up|"
                     r"in short|it can be said|it is clear that|i (?:believe|think|argue)|we (?:believe|argue)|"
                     r"in my (?:view|opinion)|with certainty)\b", re.IGNORECASE)
 # Reported statements and documented actions of actors are evidence (GUIDELINES §4).
-REPORTING = re.compile(r"\b(?:stated|said|announced|declared|expressed|reported|told|noted|signed|"
+REPORTING = re.compile(r"(?=[sadertncp])\b(?:stated|said|announced|declared|expressed|reported|told|noted|signed|"
                        r"according to|confirmed|pledged|promised)\b", re.IGNORECASE)
 # lower case only: "May 19, 2023" is a date, not a hedge
 MODALS = re.compile(r"\b(?:may|might|could|would|can|cannot|should|must|will|perhaps|probably|likely|"
                     r"seems?|appears?|possibly|Perhaps|Probably)\b")
-EVALUATIVE = re.compile(r"\b(?:important|key|clear|clearly|undoubtedly|certainly|complicated|complex|ideal|"
+EVALUATIVE = re.compile(r"(?=[ikcuonsewdbmgpftr])"
+                        r"\b(?:important|key|clear|clearly|undoubtedly|certainly|complicated|complex|ideal|"
                         r"optimal|necessary|obvious|significant|crucial|essential|unique|strong|weak|deep|"
                         r"basic|main|best|worse|worst|better|bad|good|fatal|popular|common|natural|true|"
                         r"wrong|interests?|feature|concept|position|role)\b", re.IGNORECASE)
@@ -64,11 +68,13 @@ MONTH = r"(?:January|February|March|April|May|June|July|August|September|October
 DATE = re.compile(rf"\b{MONTH}\s+(?:\d{{1,2}},\s+)?(?:19|20)\d\d\b|\b(?:in|since|on|by|during|of|for|until)\s+"
                   rf"(?:{MONTH}\s+)?(?:19|20)\d\d\b")
 PAST_AUX = re.compile(r"\b(?:was|were|had|did)\b", re.IGNORECASE)
-# a past form, unless a copula makes it an adjective or a present passive ("is complicated")
-PAST_VERB = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bam )"
-                       r"\b(?:took|held|paid|made|went|came|gave|met|withdrew|withdrawn|"
+# a past form, unless a copula makes it an adjective or a present passive ("is complicated");
+# the look-behinds are tried only at the start of a word
+PAST_VERB = re.compile(r"\b(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bam )"
+                       r"(?:took|held|paid|made|went|came|gave|met|withdrew|withdrawn|"
                        r"\w{3,}(?<!e)ed)\b")
-GENERIC = re.compile(r"\b(?:always|never|generally|usually|often|everywhere|all|every|most)\b", re.IGNORECASE)
+GENERIC = re.compile(r"(?=[angueom])\b(?:always|never|generally|usually|often|everywhere|all|every|most)\b",
+                     re.IGNORECASE)
 EVIDENCE_KINDS = frozenset({"money", "percent", "ratio", "quantity"})
 
 FEATURES: tuple[str, ...] = (

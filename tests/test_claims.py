@@ -16,6 +16,8 @@ from pipeline.roles import (FEATURES, LOGREG, assign_roles, link_premises, load_
                             predict_roles, unit_features)
 from pipeline.schema import CLAIM, CLAIM_ROLES, CLAIMS_KEY, MAJOR_CLAIM, PREMISE, schema_errors
 
+from .conftest import ESSAY
+
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "annotations" / "gold" / "great-powers-central-asia.jsonl"
 
@@ -466,3 +468,41 @@ def test_claims_multiprocess_matches_single(rule_nlp):
     single = [d._.claim_records for d in rule_nlp.pipe(texts)]
     multi = [d._.claim_records for d in rule_nlp.pipe(texts, n_process=2)]
     assert multi == single
+
+
+# The role cues open with a look-ahead for their first letters, for speed: they must find
+# exactly what the same patterns without it find.
+_PLAIN_CUES = {
+    "REASON_PHRASES": r"\b(?:is|are|was|were)\s+(?:not\s+)?(?:only\s+)?(?:precisely\s+)?because of\b"
+                      r"|\bdue to the fact\b|\bthe reason (?:is|was)\b|\bfor example\b|\bfor instance\b"
+                      r"|\bsuch as\b.*\b(?:and|or)\b",
+    "THESIS": r"\b(?:the reality is|the truth is|in conclusion|to conclude|in sum|to sum up|"
+              r"in short|it can be said|it is clear that|i (?:believe|think|argue)|we (?:believe|argue)|"
+              r"in my (?:view|opinion)|with certainty)\b",
+    "REPORTING": r"\b(?:stated|said|announced|declared|expressed|reported|told|noted|signed|"
+                 r"according to|confirmed|pledged|promised)\b",
+    "EVALUATIVE": r"\b(?:important|key|clear|clearly|undoubtedly|certainly|complicated|complex|ideal|"
+                  r"optimal|necessary|obvious|significant|crucial|essential|unique|strong|weak|deep|"
+                  r"basic|main|best|worse|worst|better|bad|good|fatal|popular|common|natural|true|"
+                  r"wrong|interests?|feature|concept|position|role)\b",
+    "GENERIC": r"\b(?:always|never|generally|usually|often|everywhere|all|every|most)\b",
+    "PAST_VERB": r"(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bam )"
+                 r"\b(?:took|held|paid|made|went|came|gave|met|withdrew|withdrawn|\w{3,}(?<!e)ed)\b",
+}
+
+
+def _cue_spans(pattern, text):
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_CUES))
+def test_role_cues_find_what_their_plain_patterns_find(name):
+    from pipeline import roles
+
+    fast = getattr(roles, name)
+    plain = re.compile(_PLAIN_CUES[name], fast.flags)
+    texts = ESSAY.read_text(encoding="utf-8").splitlines() + [
+        "THE REALITY IS that it was Stated, Always.", "ſuch as oil and gas", "Key: KEY", "it is ſaid",
+        "is complicated but was completed", "The Kelvin \u212aey point", "Ireland, Iran and Italy"]
+    for text in texts:
+        assert _cue_spans(fast, text) == _cue_spans(plain, text), text

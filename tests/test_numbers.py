@@ -284,6 +284,37 @@ def test_numbers_number_like_text_gives_valid_spans(text):
         assert text[e.start:e.end] == e.text and e.start < e.end
 
 
+def _scan(text):
+    from pipeline.numbers import _Scanner
+
+    return _Scanner(text).run() if text else []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "a ", "an ", "A ", "few ", "couple ", "of ", "hundreds", "THIRD", "half", "twice ", "times", "higher",
+    "doubled", "percent", "per cent ", "Minus ", "seven", "dozen", "many", "the ", "one ", "$", "€", "US",
+    "dollars", " ", ".", "-", "km", "miles", "_", "\u00a0", "²", "Ⅻ",
+]), max_size=10).map("".join))
+def test_numbers_texts_skipped_unscanned_hold_no_expression(text):
+    from pipeline.numbers import _may_hold_expression
+
+    if not _may_hold_expression(text):
+        assert _scan(text) == []
+
+
+def test_numbers_clauses_of_the_corpus_skipped_unscanned_hold_no_expression():
+    import re
+    from pathlib import Path
+
+    from pipeline.numbers import _may_hold_expression
+
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "great-powers-central-asia.txt").read_text("utf-8")
+    clauses = [c for c in re.split(r"[.;,:]\s+", text) if c.strip()]
+    skipped = [c for c in clauses if not _may_hold_expression(c)]
+    assert skipped and all(_scan(c) == [] for c in skipped)
+
+
 # --- the benchmark's scoring (benchmarks/numeric.py) ------------------------------------------------
 
 @pytest.fixture(scope="module")

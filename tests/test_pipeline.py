@@ -87,3 +87,13 @@ def test_pipeline_fast_never_crashes_and_offsets_hold(fast_nlp, text):
 @given(text=st.one_of(TEXT, NEWSY))
 def test_pipeline_full_never_crashes_and_offsets_hold(full_nlp, text):
     _check(full_nlp, text)
+
+
+def test_pipeline_fast_tokenizer_with_its_warm_cache_tokenizes_as_a_blank_one(fast_nlp):
+    from .conftest import ESSAY
+
+    text = ESSAY.read_text(encoding="utf-8") + " The the THE, of Of. it's It’s (the) “The” n't"
+    blank = spacy.blank("en")
+    with fast_nlp.memory_zone():
+        warm = [(t.text, t.whitespace_) for t in fast_nlp.make_doc(text)]
+    assert warm == [(t.text, t.whitespace_) for t in blank.make_doc(text)]
