@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
-from .extensions import ensure_extensions
+from .extensions import doc_text, ensure_extensions
 from .gazetteer import LEADER, Entry, Gazetteer, Row, load_gazetteer, read_rows, validate_row
 from .schema import ACTORS_KEY, UNCODED
 
@@ -232,7 +232,7 @@ class ActorRecognizer:
 
     # -- processing -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # a join over all tokens: computed once
+        text = doc_text(doc)
         candidates, blockers = self.match(doc, text)
         accepted = self.resolve(doc, candidates, text)
         records = [self._record(text, c, code, mention) for c, code, mention in accepted]
@@ -272,7 +272,7 @@ class ActorRecognizer:
                 taken[start:end] = [True] * (end - start)
                 chosen.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), key,
                                         self.gazetteer.entries[key], start, end))
-        for i in _split_tokens(doc, doc.text if text is None else text):
+        for i in _split_tokens(doc, doc_text(doc) if text is None else text):
             if not taken[i]:
                 chosen += self._compound_parts(doc[i])
         chosen.sort(key=lambda c: c.start_char)

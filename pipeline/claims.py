@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import ensure_extensions
+from .extensions import doc_text, ensure_extensions
 from .roles import DEFAULT_ROLE_MODEL, ROLE_MODELS, assign_roles
 from .schema import CLAIM, CLAIMS_KEY
 
@@ -121,7 +121,7 @@ class ClaimSegmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         parsed = doc.has_annotation("DEP") if self.use_parser is None else self.use_parser
-        text = doc.text  # Doc.text joins all tokens on each access: read it once
+        text = doc_text(doc)
         units = segment_doc(doc, parsed=parsed, min_unit_words=self.min_unit_words, text=text)
         spans = [token_aligned(doc, unit) for _, unit in units]
         records = [claim_record(f"c{i}", text, Unit(span.start_char, span.end_char, unit.connective), sentence)
@@ -138,7 +138,7 @@ class ClaimSegmenter:
 def segment_doc(doc: Doc, *, parsed: bool, min_unit_words: int = MIN_UNIT_WORDS,
                 text: str | None = None) -> list[tuple[int, Unit]]:
     """(sentence index, unit) for every unit of the doc, in text order."""
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     units: list[tuple[int, Unit]] = []
     for index, sent in enumerate(_text_sentences(doc)):
         found = parse_units(sent, text) if parsed else rule_units(sent, text)

@@ -54,6 +54,22 @@ SPAN_EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 
 
+_TEXT_KEY = ("argmine", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc and kept in its user data.
+
+    spaCy builds `Doc.text` from every token on each access, which costs as much as a rule
+    component; a doc's text never changes (the retokenizer keeps it), so every component can
+    share one copy.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def ensure_extensions() -> None:
     """Register argmine's extensions once; components call this from their __init__."""
     for name, kwargs in DOC_EXTENSIONS.items():

@@ -44,7 +44,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .extensions import ensure_extensions
+from .extensions import doc_text, ensure_extensions
 from .numbers import (COUNT, QUANTITY, RATIO, TIME_UNITS, YEAR, NumericExpression, find_numeric_expressions,
                       qualifier_start)
 from .schema import FACTS_KEY
@@ -189,7 +189,7 @@ class NumericFacts:
         if parsed and not doc.has_annotation("DEP"):
             raise ValueError(f"argmine_facts: use_parser = true, but the doc has no dependency parse; "
                              f"put a parser before '{self.name}' or set use_parser = null")
-        text = doc.text  # Doc.text joins all tokens on each access: read it once
+        text = doc_text(doc)
         facts = describe_facts(doc, parsed=parsed, vague=self.vague, text=text)
         records = [fact_record(text, doc._.actors or [], f, i) for i, f in enumerate(facts, start=1)]
         link_claims(records, doc._.claim_records)
@@ -207,7 +207,7 @@ class NumericFacts:
 
 def describe_facts(doc: Doc, *, parsed: bool, vague: bool = False, text: str | None = None) -> list[_Fact]:
     """The facts of a doc, with year, subject and sources filled in; `text` is doc.text."""
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     if not text.strip():
         return []
     expressions = find_numeric_expressions(text)
@@ -361,7 +361,7 @@ class SubjectFinder:
     def __init__(self, doc: Doc, bounds: tuple[int, int], facts: Sequence[_Fact], *, parsed: bool,
                  text: str | None = None) -> None:
         self.doc, self.parsed = doc, parsed
-        self.text = doc.text if text is None else text
+        self.text = doc_text(doc) if text is None else text
         span = doc.char_span(bounds[0], bounds[1], alignment_mode="expand")
         self.sent = span if span is not None else doc[:]
         self.facts = list(facts)

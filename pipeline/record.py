@@ -13,21 +13,18 @@ from typing import Any
 from spacy.tokens import Doc
 
 from . import __version__
+from .extensions import doc_text
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
-def sentence_offsets(doc: Doc, doc_text: str | None = None) -> list[dict[str, int]]:
-    """Character offsets of the sentences that hold text, trimmed of surrounding whitespace.
-
-    `doc_text` is doc.text, if the caller has it: a slice of it is a sentence's text, and is
-    cheaper than Span.text, which joins the sentence's tokens.
-    """
-    doc_text = doc.text if doc_text is None else doc_text
+def sentence_offsets(doc: Doc) -> list[dict[str, int]]:
+    """Character offsets of the sentences that hold text, trimmed of surrounding whitespace."""
+    whole = doc_text(doc)  # a slice of it is cheaper than Span.text, which joins the sentence's tokens
     sentences = []
     for sent in doc.sents:
-        text = doc_text[sent.start_char:sent.end_char]
+        text = whole[sent.start_char:sent.end_char]
         stripped = text.strip()
         if not stripped:
             continue
@@ -45,8 +42,8 @@ def pipeline_info(nlp, stance_model_id: str | None) -> dict[str, Any]:
 def doc_to_record(doc: Doc, *, doc_id: str, source: str, meta: dict[str, Any],
                   pipeline: dict[str, Any]) -> dict[str, Any]:
     """The output record of one processed document."""
-    text = doc.text  # Doc.text joins all tokens on each access: read it once
-    sentences = sentence_offsets(doc, text)
+    text = doc_text(doc)
+    sentences = sentence_offsets(doc)
     starts = [s["start"] for s in sentences]
     claims = []
     for claim in doc._.claim_records or []:
