@@ -3,12 +3,14 @@
 A fitted `TfidfVectorizer(analyzer="char_wb")` spends most of the stance component's time
 generating the n-grams of every word of every claim in Python. Its n-grams never cross a
 space, so the n-grams of a word can be looked up once and reused: a corpus repeats its words
-far more often than it meets new ones. `predict_proba` runs a saved [features, classifier]
-pipeline through that cache and is otherwise what `Pipeline.predict_proba` computes (the tests
+far more often than it meets new ones. Word n-grams are looked up as they are formed instead of
+being built as strings and counted first. `predict_proba` runs a saved [features, classifier]
+pipeline through these transforms and is otherwise what `Pipeline.predict_proba` computes (the tests
 compare the two); any other pipeline shape goes through scikit-learn unchanged.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,36 +23,22 @@ from sklearn.preprocessing import normalize
 WORD_CACHE_SIZE = 200_000  # words kept per vectorizer; a cache that outgrows it starts afresh
 
 
-class CharNgramCache:
-    """The transform of a fitted char_wb TfidfVectorizer, with each word's n-gram ids cached."""
+class _FastTfidf(ABC):
+    """What a fitted TfidfVectorizer's transform does once a text's vocabulary ids are known."""
 
     def __init__(self, vectorizer: TfidfVectorizer) -> None:
         self.vectorizer = vectorizer
-        self._analyze = vectorizer.build_analyzer()
         self._vocabulary = vectorizer.vocabulary_
-        self._ids: dict[str, list[int]] = {}
 
-    @staticmethod
-    def applies_to(vectorizer: Any) -> bool:
-        return (isinstance(vectorizer, TfidfVectorizer) and vectorizer.analyzer == "char_wb"
-                and vectorizer.preprocessor is None and vectorizer.strip_accents is None
-                and vectorizer.binary is False)
-
-    def word_ids(self, word: str) -> list[int]:
-        ids = self._ids.get(word)
-        if ids is None:
-            if len(self._ids) >= WORD_CACHE_SIZE:
-                self._ids.clear()
-            vocabulary = self._vocabulary
-            ids = self._ids[word] = [vocabulary[g] for g in self._analyze(word) if g in vocabulary]
-        return ids
+    @abstractmethod
+    def text_ids(self, text: str) -> list[int]:
+        """The vocabulary ids of the text's n-grams, one per occurrence."""
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         indices: list[int] = []
         indptr = [0]
         for text in texts:
-            for word in text.split():  # char_wb splits on whitespace too, so a word's n-grams are its own
-                indices += self.word_ids(word)
+            indices += self.text_ids(text)
             indptr.append(len(indices))
         shape = (len(texts), len(self._vocabulary))
         counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), np.array(indices, dtype=np.int32),
@@ -68,9 +56,77 @@ class CharNgramCache:
             counts.data *= vectorizer.idf_[counts.indices]
         return normalize(counts, norm=vectorizer.norm, copy=False) if vectorizer.norm else counts
 
+    @staticmethod
+    def _plain(vectorizer: Any) -> bool:
+        return (isinstance(vectorizer, TfidfVectorizer) and vectorizer.input == "content"
+                and vectorizer.preprocessor is None and vectorizer.strip_accents is None
+                and vectorizer.binary is False)
+
+
+class CharNgramCache(_FastTfidf):
+    """The transform of a fitted char_wb TfidfVectorizer, with each word's n-gram ids cached."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        super().__init__(vectorizer)
+        self._analyze = vectorizer.build_analyzer()
+        self._ids: dict[str, list[int]] = {}
+
+    @classmethod
+    def applies_to(cls, vectorizer: Any) -> bool:
+        return cls._plain(vectorizer) and vectorizer.analyzer == "char_wb"
+
+    def word_ids(self, word: str) -> list[int]:
+        ids = self._ids.get(word)
+        if ids is None:
+            if len(self._ids) >= WORD_CACHE_SIZE:
+                self._ids.clear()
+            vocabulary = self._vocabulary
+            ids = self._ids[word] = [vocabulary[g] for g in self._analyze(word) if g in vocabulary]
+        return ids
+
+    def text_ids(self, text: str) -> list[int]:
+        ids: list[int] = []
+        for word in text.split():  # char_wb splits on whitespace too, so a word's n-grams are its own
+            ids += self.word_ids(word)
+        return ids
+
+
+class WordNgrams(_FastTfidf):
+    """The transform of a fitted word TfidfVectorizer, looking n-grams up as they are formed.
+
+    scikit-learn builds every n-gram string of a text and then counts them in a dict; here an
+    n-gram becomes a vocabulary id at once, and most bigrams are never joined: only those whose
+    first word starts a known bigram.
+    """
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        super().__init__(vectorizer)
+        self._preprocess = vectorizer.build_preprocessor()
+        self._tokenize = vectorizer.build_tokenizer()
+        self._min_n, self._max_n = vectorizer.ngram_range
+        self._starts = {g.split(" ", 1)[0] for g in self._vocabulary if " " in g}
+
+    @classmethod
+    def applies_to(cls, vectorizer: Any) -> bool:
+        return (cls._plain(vectorizer) and vectorizer.analyzer == "word" and vectorizer.tokenizer is None
+                and vectorizer.stop_words is None and tuple(vectorizer.ngram_range) in ((1, 1), (1, 2)))
+
+    def text_ids(self, text: str) -> list[int]:
+        tokens = self._tokenize(self._preprocess(text))
+        get = self._vocabulary.get
+        ids = [i for i in map(get, tokens) if i is not None]
+        if self._max_n == 2:
+            starts = self._starts
+            for first, second in zip(tokens, tokens[1:]):
+                if first in starts:
+                    i = get(first + " " + second)
+                    if i is not None:
+                        ids.append(i)
+        return ids
+
 
 class FastStancePipeline:
-    """`predict_proba` and `classes_` of a fitted [features, classifier] Pipeline, char n-grams cached."""
+    """`predict_proba` and `classes_` of a fitted [features, classifier] Pipeline, its n-grams counted faster."""
 
     def __init__(self, pipeline: Any) -> None:
         self.pipeline = pipeline
@@ -79,7 +135,7 @@ class FastStancePipeline:
         features = _feature_union(pipeline)
         if features is not None:
             weights = features.transformer_weights or {}
-            self._blocks = [(CharNgramCache(step) if CharNgramCache.applies_to(step) else step, weights.get(name))
+            self._blocks = [(_fast(step), weights.get(name))
                             for name, step in features.transformer_list if step not in ("drop", None)]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -90,6 +146,13 @@ class FastStancePipeline:
             matrix = step.transform(texts)
             blocks.append(matrix if weight is None else matrix * weight)
         return self.pipeline.steps[-1][1].predict_proba(sp.hstack(blocks).tocsr())
+
+
+def _fast(step: Any) -> Any:
+    for fast in (CharNgramCache, WordNgrams):
+        if fast.applies_to(step):
+            return fast(step)
+    return step
 
 
 def _feature_union(pipeline: Any) -> FeatureUnion | None:

@@ -9,7 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from pipeline.train import DEFAULT_MODEL_PATH, build_stance_pipeline, load_model
-from pipeline.vectorize import CharNgramCache, FastStancePipeline
+from pipeline.vectorize import CharNgramCache, FastStancePipeline, WordNgrams
 
 TEXTS = ["China and Russia deepened their cooperation in 2023.", "Rivalry between ACTOR and ACTOR persists.",
          "The two countries have not provoked major conflicts NEGCOMPCUE", "Tensions grew over the   dam.",
@@ -50,3 +50,23 @@ def test_vectorize_passes_other_pipelines_to_scikit_learn():
     classifier = LogisticRegression(max_iter=1000).fit(np.eye(6), LABELS)
     fast = FastStancePipeline(classifier)
     assert np.allclose(fast.predict_proba(np.eye(6)), classifier.predict_proba(np.eye(6)))
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=120), min_size=1, max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_word_ngrams_match_scikit_learn_on_any_text(texts):
+    for vectorizer in (TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                       TfidfVectorizer(token_pattern=r"\S+", lowercase=False, use_idf=False, norm=None)):
+        vectorizer.fit(TEXTS + texts[:3])
+        expected = vectorizer.transform(texts)
+        got = WordNgrams(vectorizer).transform(texts)
+        assert np.array_equal(got.indices, expected.indices) and np.array_equal(got.indptr, expected.indptr)
+        assert np.allclose(got.data, expected.data, atol=1e-12)
+
+
+def test_word_ngrams_apply_only_to_plain_word_vectorizers():
+    assert WordNgrams.applies_to(TfidfVectorizer(ngram_range=(1, 2)))
+    assert not WordNgrams.applies_to(TfidfVectorizer(ngram_range=(1, 3)))
+    assert not WordNgrams.applies_to(TfidfVectorizer(stop_words="english"))
+    assert not WordNgrams.applies_to(TfidfVectorizer(tokenizer=str.split))
+    assert not WordNgrams.applies_to(TfidfVectorizer(analyzer="char_wb"))
