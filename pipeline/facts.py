@@ -45,7 +45,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .extensions import doc_text, ensure_extensions
-from .numbers import (COUNT, QUANTITY, RATIO, TIME_UNITS, YEAR, NumericExpression, find_numeric_expressions,
+from .numbers import (COUNT, QUANTITY, RATIO, TIME_UNITS, YEAR, NumericExpression, document_expressions,
                       qualifier_start)
 from .schema import FACTS_KEY
 
@@ -210,7 +210,7 @@ def describe_facts(doc: Doc, *, parsed: bool, vague: bool = False, text: str | N
     text = doc_text(doc) if text is None else text
     if not text.strip():
         return []
-    expressions = find_numeric_expressions(text)
+    expressions = document_expressions(text)
     sentences = _sentences(doc, text)
     years = [e for e in expressions if e.kind == YEAR]
     facts: list[_Fact] = []

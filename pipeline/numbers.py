@@ -1543,6 +1543,30 @@ def find_numeric_expressions(text: str) -> list[NumericExpression]:
     return _Scanner(text).run()
 
 
+@functools.lru_cache(maxsize=16)
+def document_expressions(text: str) -> tuple[NumericExpression, ...]:
+    """`find_numeric_expressions` of a whole document, kept for the components that follow.
+
+    The claim roles and the facts both read a document's numbers; a document passes through the
+    components one after another, so a small cache scans each text once. The expressions are
+    frozen, and the tuple cannot be changed by a reader.
+    """
+    return tuple(find_numeric_expressions(text))
+
+
+def expressions_within(expressions: tuple[NumericExpression, ...], start: int, end: int
+                       ) -> list[NumericExpression]:
+    """The expressions (sorted by start, as returned) that lie wholly inside [start, end)."""
+    first = bisect.bisect_left(expressions, start, key=lambda e: e.start)
+    inside = []
+    for expression in expressions[first:]:
+        if expression.start >= end:
+            break
+        if expression.end <= end:
+            inside.append(expression)
+    return inside
+
+
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")  # the "word" tokens of `_TOKEN`
 # "a"/"an" begin an expression only before another of the start words ("a third", "a few hundred").

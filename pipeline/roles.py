@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .numbers import YEAR, find_numeric_expressions
+from .numbers import YEAR, NumericExpression, document_expressions, expressions_within
 from .schema import CLAIM, CLAIM_ROLES, MAJOR_CLAIM, PREMISE
 
 RULES, LOGREG = "rules", "logreg"
@@ -115,12 +115,14 @@ def unit_features(records: Sequence[dict], text: str) -> list[dict[str, float]]:
     last = max(paragraphs, default=0)
     ranks = {p: i for i, p in enumerate(sorted(set(paragraphs)))}
     n_paragraphs = len(ranks)
+    numbers = document_expressions(text)  # read from the document, as the facts are
     features = []
     for i, record in enumerate(records):
         nxt = records[i + 1] if i + 1 < len(records) else None
         same_sentence_next = nxt is not None and nxt.get("sentence") == record.get("sentence")
         rank = ranks[paragraphs[i]] / (n_paragraphs - 1) if n_paragraphs > 1 else 0.0
-        features.append(_text_features(record["text"], record.get("connective")) | {
+        expressions = expressions_within(numbers, record["start"], record["end"])
+        features.append(_text_features(record["text"], record.get("connective"), expressions) | {
             "next_forward": float(same_sentence_next and (nxt.get("connective") or "") in FORWARD),
             "intro": float(rank <= 0.15 or paragraphs[i] == 0),
             "conclusion": float(rank >= 0.9 and paragraphs[i] != 0 and last > 0),
@@ -130,9 +132,9 @@ def unit_features(records: Sequence[dict], text: str) -> list[dict[str, float]]:
     return features
 
 
-def _text_features(text: str, connective: str | None) -> dict[str, float]:
+def _text_features(text: str, connective: str | None, expressions: Sequence[NumericExpression]
+                   ) -> dict[str, float]:
     connective = (connective or "").lower()
-    expressions = find_numeric_expressions(text)
     return {
         "number": float(any(e.kind in EVIDENCE_KINDS for e in expressions)),
         # a single year dates an event; a period ("2019-2025") is usually part of a name

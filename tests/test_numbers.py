@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.numbers import EXPRESSION_KINDS, NumericExpression, find_numeric_expressions, qualifier_start
+from pipeline.numbers import (EXPRESSION_KINDS, NumericExpression, document_expressions, expressions_within,
+                             find_numeric_expressions, qualifier_start)
 
 
 def read(text: str) -> list[tuple]:
@@ -282,6 +283,17 @@ def test_numbers_arbitrary_text_gives_valid_spans(text):
 def test_numbers_number_like_text_gives_valid_spans(text):
     for e in find_numeric_expressions(text):
         assert text[e.start:e.end] == e.text and e.start < e.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["$5 billion", "in 2022", " ", ", ", "about 30%", "two", "countries", "and",
+                                 "x", "1,500 km", "."]), max_size=12).map("".join),
+       st.integers(0, 120), st.integers(0, 120))
+def test_numbers_expressions_within_a_window_are_those_of_the_document_inside_it(text, start, end):
+    expressions = document_expressions(text)
+    assert list(expressions) == find_numeric_expressions(text)
+    assert expressions_within(expressions, start, end) == [e for e in expressions
+                                                           if start <= e.start and e.end <= end]
 
 
 def _scan(text):
