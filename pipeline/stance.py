@@ -69,11 +69,15 @@ class StanceClassifier:
 
     def score_docs(self, docs: list[Doc]) -> None:
         """Set stance, stance_scores and dyads on every claim record of `docs`."""
-        claims = [(doc, record) for doc in docs for record in doc._.claim_records or []]
+        claims, mentions = [], []
+        for doc in docs:
+            actors = [a for a in doc._.actors or [] if a.get("code")]
+            for record in doc._.claim_records or []:
+                claims.append((doc, record))
+                mentions.append(_claim_mentions(actors, record))
         if not claims:
             return
         self.load()
-        mentions = [_claim_mentions(doc, record) for doc, record in claims]
         claim_model = self._models["claim"]
         texts = [claim_input(record["text"], m) for (_, record), m in zip(claims, mentions)]
         probabilities = [dict(zip(claim_model.classes_, map(float, row))) for row in claim_model.predict_proba(texts)]
@@ -86,10 +90,12 @@ class StanceClassifier:
     def _set_dyads(self, claims: list[tuple[Doc, dict]], mentions: list[list[tuple[int, int, str]]],
                    claim_probabilities: list[dict[str, float]]) -> None:
         by_model: dict[str, list[tuple[int, str, str]]] = {}
+        parsed: dict[int, bool] = {}  # by id(doc): has_annotation reads every token
         for i, (doc, _) in enumerate(claims):
-            parsed = doc.has_annotation("DEP") and "relation_parsed" in self._models
+            if id(doc) not in parsed:
+                parsed[id(doc)] = doc.has_annotation("DEP") and "relation_parsed" in self._models
             for a, b in dyad_pairs([c for _, _, c in mentions[i]]):
-                by_model.setdefault("relation_parsed" if parsed else "relation", []).append((i, a, b))
+                by_model.setdefault("relation_parsed" if parsed[id(doc)] else "relation", []).append((i, a, b))
         # models trained before the named-conflict rule do not apply it
         conflict_stats = self._models.get("named_conflict")
         for key, pairs in by_model.items():
@@ -110,11 +116,10 @@ class StanceClassifier:
             record["dyads"].sort(key=lambda d: (d["a"], d["b"]))
 
 
-def _claim_mentions(doc: Doc, record: dict) -> list[tuple[int, int, str]]:
-    """Coded actor mentions inside the claim, as offsets relative to the claim."""
-    return [(a["start"] - record["start"], a["end"] - record["start"], a["code"])
-            for a in doc._.actors or []
-            if a.get("code") and record["start"] <= a["start"] and a["end"] <= record["end"]]
+def _claim_mentions(actors: list[dict], record: dict) -> list[tuple[int, int, str]]:
+    """The coded `actors` inside the claim, as offsets relative to the claim."""
+    start, end = record["start"], record["end"]
+    return [(a["start"] - start, a["end"] - start, a["code"]) for a in actors if start <= a["start"] and a["end"] <= end]
 
 
 def _scores(probabilities: dict[str, float]) -> dict[str, float]:

@@ -14,6 +14,7 @@ dyad takes the claim's stance (458 of 459), so mostly the pair's position has to
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from functools import lru_cache
@@ -71,7 +72,7 @@ def claim_input(text: str, mentions: Sequence[Mention]) -> str:
     two), the cue tokens."""
     masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
     implicit = [IMPLICIT_TOKEN] * min(len(IMPLICIT_PARTIES.findall(masked)), 2)
-    return " ".join([masked, actor_count_token(mentions), *implicit, *cue_tokens(masked)])
+    return " ".join([masked, actor_count_token(mentions), *implicit, *_claim_cues(text, tuple(mentions))])
 
 
 def dyad_pairs(codes: Sequence[str]) -> list[tuple[str, str]]:
@@ -98,14 +99,44 @@ def pair_tokens(text: str, mentions: Sequence[Mention], a: str, b: str) -> list[
         tokens.append("PAIRCOORD")
     if len(words_between) > BETWEEN_WORDS:
         tokens.append("PAIRFAR")
-    outside = [w.lower() for w in WORD.findall(text[:s1]) + WORD.findall(text[e2:])]
+    words = _ClaimWords.of(text)
     tokens += ["SPLIT_" + w for w in words_between if w in SIDE_WORDS]
-    tokens += ["OUT_" + w for w in outside if w in SIDE_WORDS]
+    tokens += ["OUT_" + w for w in words.before(s1) + words.after(e2) if w in SIDE_WORDS]
     for tag, (start, end) in (("P1", (s1, e1)), ("P2", (s2, e2))):
-        before, after = WORD.findall(text[:start])[-1:], WORD.findall(text[end:])[:1]
-        tokens += [f"{tag}PREV_{w.lower()}" for w in before] or [f"{tag}START"]
-        tokens += [f"{tag}NEXT_{w.lower()}" for w in after]
+        tokens += [f"{tag}PREV_{w}" for w in words.before(start)[-1:]] or [f"{tag}START"]
+        tokens += [f"{tag}NEXT_{w}" for w in words.after(end)[:1]]
     return tokens
+
+
+class _ClaimWords:
+    """The lower-cased words of a claim, found once for all its pairs: `before(i)` reads as
+    `WORD.findall(text[:i])` and `after(i)` as `WORD.findall(text[i:])`, looked up instead of rescanned."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        matches = list(WORD.finditer(text))
+        self.words = [m.group().lower() for m in matches]
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+
+    @staticmethod
+    @lru_cache(maxsize=64)  # the pairs of one claim come one after another
+    def of(text: str) -> _ClaimWords:
+        return _ClaimWords(text)
+
+    def _splits_word(self, i: int) -> bool:
+        k = bisect.bisect_left(self.ends, i + 1)  # the first word ending after i
+        return k < len(self.starts) and self.starts[k] < i
+
+    def before(self, i: int) -> list[str]:
+        if self._splits_word(i):  # a mention that ends inside a word: scan as the slice reads
+            return [w.lower() for w in WORD.findall(self.text[:i])]
+        return self.words[:bisect.bisect_right(self.ends, i)]
+
+    def after(self, i: int) -> list[str]:
+        if self._splits_word(i):
+            return [w.lower() for w in WORD.findall(self.text[i:])]
+        return self.words[bisect.bisect_left(self.starts, i):]
 
 
 def pair_marked(text: str, mentions: Sequence[Mention], a: str, b: str) -> str:
@@ -119,7 +150,7 @@ def pair_marked(text: str, mentions: Sequence[Mention], a: str, b: str) -> str:
 def named_conflict(text: str, mentions: Sequence[Mention], a: str, b: str) -> bool:
     """Whether the claim names a conflict between `a` and `b` that no negator in its scope denies
     ("there is no territorial dispute between A and B" names none)."""
-    if not ANY_CONFLICT_NOUN.search(text):
+    if not _names_conflict_noun(text):
         return False
     marked = pair_marked(text, mentions, a, b)
     for pattern in NAMED_CONFLICTS:
@@ -128,6 +159,11 @@ def named_conflict(text: str, mentions: Sequence[Mention], a: str, b: str) -> bo
             if not any(w.lower() in NEGATORS or w.lower().endswith("n't") for w in WORD.findall(scope)):
                 return True
     return False
+
+
+@lru_cache(maxsize=64)  # asked once per pair, of the same claim
+def _names_conflict_noun(text: str) -> bool:
+    return ANY_CONFLICT_NOUN.search(text) is not None
 
 
 def relation_input(text: str, mentions: Sequence[Mention], a: str, b: str,
@@ -145,7 +181,9 @@ def relation_input(text: str, mentions: Sequence[Mention], a: str, b: str,
     return " ".join(parts)
 
 
-@lru_cache(maxsize=64)  # the pairs of one claim come one after another and share its cues
+# A claim's cues are read by the claim model and again by the relation model for each of its pairs,
+# after the rest of the batch's claims (the stance component's batches hold a few hundred).
+@lru_cache(maxsize=4096)
 def _claim_cues(text: str, mentions: tuple[Mention, ...]) -> tuple[str, ...]:
     return tuple(cue_tokens(mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])))
 

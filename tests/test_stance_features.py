@@ -5,10 +5,13 @@ import re
 
 import pytest
 import spacy
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pipeline.cues import WORD
 from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, claim_input, dependency_tokens,
                                       dyad_pairs, dyad_scores, named_conflict, pair_tokens, relation_input,
-                                      relation_label)
+                                      relation_label, _ClaimWords)
 
 CODES = {"China": "CHN", "Russia": "RUS", "US": "USA", "Iran": "IRN", "Kazakhstan": "KAZ"}
 
@@ -116,3 +119,11 @@ def test_stance_features_dyad_scores_follow_the_claim(relation, expected):
 
 def test_stance_features_dyad_pairs_are_sorted_and_unique():
     assert dyad_pairs(["RUS", "CHN", "RUS", "USA"]) == [("CHN", "RUS"), ("CHN", "USA"), ("RUS", "USA")]
+
+
+@given(st.text(alphabet="aB '’-.,\n", max_size=40), st.data())
+def test_stance_features_claim_words_read_as_the_slices_would(text, data):
+    position = data.draw(st.integers(0, len(text)))
+    words = _ClaimWords.of(text)
+    assert words.before(position) == [w.lower() for w in WORD.findall(text[:position])]
+    assert words.after(position) == [w.lower() for w in WORD.findall(text[position:])]
