@@ -99,7 +99,7 @@ def pair_tokens(text: str, mentions: Sequence[Mention], a: str, b: str) -> list[
         tokens.append("PAIRCOORD")
     if len(words_between) > BETWEEN_WORDS:
         tokens.append("PAIRFAR")
-    words = _ClaimWords.of(text)
+    words = ClaimWords.of(text)
     tokens += ["SPLIT_" + w for w in words_between if w in SIDE_WORDS]
     tokens += ["OUT_" + w for w in words.before(s1) + words.after(e2) if w in SIDE_WORDS]
     for tag, (start, end) in (("P1", (s1, e1)), ("P2", (s2, e2))):
@@ -108,7 +108,7 @@ def pair_tokens(text: str, mentions: Sequence[Mention], a: str, b: str) -> list[
     return tokens
 
 
-class _ClaimWords:
+class ClaimWords:
     """The lower-cased words of a claim, found once for all its pairs: `before(i)` reads as
     `WORD.findall(text[:i])` and `after(i)` as `WORD.findall(text[i:])`, looked up instead of rescanned."""
 
@@ -121,8 +121,8 @@ class _ClaimWords:
 
     @staticmethod
     @lru_cache(maxsize=64)  # the pairs of one claim come one after another
-    def of(text: str) -> _ClaimWords:
-        return _ClaimWords(text)
+    def of(text: str) -> ClaimWords:
+        return ClaimWords(text)
 
     def _splits_word(self, i: int) -> bool:
         k = bisect.bisect_left(self.ends, i + 1)  # the first word ending after i

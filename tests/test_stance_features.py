@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.cues import WORD
-from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, claim_input, dependency_tokens,
-                                      dyad_pairs, dyad_scores, named_conflict, pair_tokens, relation_input,
-                                      relation_label, _ClaimWords)
+from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, ClaimWords, claim_input,
+                                      dependency_tokens, dyad_pairs, dyad_scores, named_conflict, pair_tokens,
+                                      relation_input, relation_label)
 
 CODES = {"China": "CHN", "Russia": "RUS", "US": "USA", "Iran": "IRN", "Kazakhstan": "KAZ"}
 
@@ -124,6 +124,6 @@ def test_stance_features_dyad_pairs_are_sorted_and_unique():
 @given(st.text(alphabet="aB '’-.,\n", max_size=40), st.data())
 def test_stance_features_claim_words_read_as_the_slices_would(text, data):
     position = data.draw(st.integers(0, len(text)))
-    words = _ClaimWords.of(text)
+    words = ClaimWords.of(text)
     assert words.before(position) == [w.lower() for w in WORD.findall(text[:position])]
     assert words.after(position) == [w.lower() for w in WORD.findall(text[position:])]
