@@ -19,8 +19,8 @@ from spacy.tokens import Doc
 
 from .extensions import ensure_extensions
 from .schema import COMPETITIVE, NEUTRAL, STANCE_LABELS
-from .stance_features import claim_input, dyad_pairs, dyad_scores, named_conflict, relation_input
-from .train import DEFAULT_MODEL_PATH, load_model, model_id, named_conflict_score
+from .stance_features import claim_input, dyad_pairs, dyad_scores, named_conflict, relation_parts
+from .train import DEFAULT_MODEL_PATH, MASKS_ALIKE_KEY, load_model, model_id, named_conflict_score
 from .vectorize import FastStancePipeline
 
 
@@ -100,10 +100,12 @@ class StanceClassifier:
         conflict_stats = self._models.get("named_conflict")
         for key, pairs in by_model.items():
             model = self._models[key]
-            texts = [relation_input(claims[i][1]["text"], mentions[i], a, b,
-                                    (claims[i][0], claims[i][1]["start"]) if key == "relation_parsed" else None)
+            parsed_model = key == "relation_parsed"
+            parts = [relation_parts(claims[i][1]["text"], mentions[i], a, b,
+                                    (claims[i][0], claims[i][1]["start"]) if parsed_model else None,
+                                    mark_pair=reads_marked_pair(self._models, key))
                      for i, a, b in pairs]
-            for (i, a, b), row in zip(pairs, model.predict_proba(texts)):
+            for (i, a, b), row in zip(pairs, model.predict_proba_parts(parts)):
                 by_label = dyad_scores(claim_probabilities[i], dict(zip(model.classes_, map(float, row))))
                 stance = max(STANCE_LABELS, key=by_label.get)
                 if conflict_stats and named_conflict(claims[i][1]["text"], mentions[i], a, b):
@@ -114,6 +116,12 @@ class StanceClassifier:
                                                   "score": round(by_label[stance], 4)})
         for _, record in claims:
             record["dyads"].sort(key=lambda d: (d["a"], d["b"]))
+
+
+def reads_marked_pair(models: dict[str, Any], key: str) -> bool:
+    """Whether the relation model `key` reads the claim with the pair marked: the parsed one always;
+    the unparsed one of files saved before it read the claim masked alike, for all pairs at once."""
+    return key == "relation_parsed" or not models.get(MASKS_ALIKE_KEY, False)
 
 
 def _claim_mentions(actors: list[dict], record: dict) -> list[tuple[int, int, str]]:

@@ -40,10 +40,14 @@ CALIBRATION_FOLDS = 3  # CalibratedClassifierCV(cv=3) needs as many examples of 
 # dependency paths beat them in grouped CV, a relation model on those too ("relation_parsed",
 # used on parsed Docs, i.e. in the full profile).
 MODEL_KEYS = ("claim", "relation", "labels")
-DYAD_METHOD = ("claim stance x relation of the pair to it (same / opposite / none); '+dep' adds the "
-               "dependency path between the two mentions and is used on parsed Docs (full profile) when it "
-               "wins; the others need no parse. A conflict the claim names between the pair is competitive, "
-               "scored by how often such pairs are in the training data")
+# Set in files whose unparsed relation model reads each claim with all actors masked alike (the
+# default of stance_features.relation_parts); older files read it with the pair marked.
+MASKS_ALIKE_KEY = "relation_masks_alike"
+DYAD_METHOD = ("claim stance x relation of the pair to it (same / opposite / none), read from the claim and the "
+               "pair's own tokens; '+dep' marks the pair in the claim, adds the dependency path between the two "
+               "mentions and is used on parsed Docs (full profile) when it wins; the others need no parse and "
+               "read the claim with all actors masked alike. A conflict the claim names between the pair is "
+               "competitive, scored by how often such pairs are in the training data")
 
 
 @dataclass
@@ -438,7 +442,7 @@ def train(data: Sequence[str | Path], output: str | Path, *, seed: int = 0, fold
         raise ArgmineError(Errors.E015.format(path=files[0], detail="need at least two documents for grouped CV"))
     splits = document_folds(groups, folds)
     claim_model, claim_best, claim_results, claim_probabilities = select_claim_model(texts, labels, splits, seed)
-    models = {"claim": claim_model, "labels": list(STANCE_LABELS)}
+    models = {"claim": claim_model, "labels": list(STANCE_LABELS), MASKS_ALIKE_KEY: True}
     models["relation"], fast_best, dyad_results = select_relation_model(examples, None, claim_probabilities,
                                                                         splits, seed)
     dyad_card = {"chosen": fast_best, "chosen_fast": fast_best}

@@ -40,11 +40,18 @@ class _FastTfidf(ABC):
         for text in texts:
             indices += self.text_ids(text)
             indptr.append(len(indices))
-        shape = (len(texts), len(self._vocabulary))
+        return self._weigh(self._counts(indices, indptr))
+
+    def transform_parts(self, parts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+        """`transform` of `first + " " + second` for each pair of parts."""
+        return self.transform([first + " " + second for first, second in parts])
+
+    def _counts(self, indices: list[int], indptr: list[int]) -> sp.csr_matrix:
+        shape = (len(indptr) - 1, len(self._vocabulary))
         counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), np.array(indices, dtype=np.int32),
                                 np.array(indptr, dtype=np.int64)), shape=shape)
         counts.sum_duplicates()  # repeated n-grams become counts, and indices are sorted
-        return self._weigh(counts)
+        return counts
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """TfidfTransformer.transform: sublinear tf, idf, row norm."""
@@ -112,7 +119,9 @@ class WordNgrams(_FastTfidf):
                 and vectorizer.stop_words is None and tuple(vectorizer.ngram_range) in ((1, 1), (1, 2)))
 
     def text_ids(self, text: str) -> list[int]:
-        tokens = self._tokenize(self._preprocess(text))
+        return self._token_ids(self._tokenize(self._preprocess(text)))
+
+    def _token_ids(self, tokens: list[str]) -> list[int]:
         get = self._vocabulary.get
         ids = [i for i in map(get, tokens) if i is not None]
         if self._max_n == 2:
@@ -123,6 +132,30 @@ class WordNgrams(_FastTfidf):
                     if i is not None:
                         ids.append(i)
         return ids
+
+    def transform_parts(self, parts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+        """`transform` of `first + " " + second`, each distinct first part tokenized once.
+
+        No token spans the joining space, so the joined text's n-grams are those of each part
+        plus the bigram of the first part's last token and the second's first.
+        """
+        seen: dict[str, tuple[list[int], str | None]] = {}
+        indices: list[int] = []
+        indptr = [0]
+        for first, second in parts:
+            if first not in seen:
+                tokens = self._tokenize(self._preprocess(first))
+                seen[first] = (self._token_ids(tokens), tokens[-1] if tokens else None)
+            first_ids, last = seen[first]
+            tokens = self._tokenize(self._preprocess(second))
+            indices += first_ids
+            indices += self._token_ids(tokens)
+            if self._max_n == 2 and last is not None and tokens and last in self._starts:
+                i = self._vocabulary.get(last + " " + tokens[0])
+                if i is not None:
+                    indices.append(i)
+            indptr.append(len(indices))
+        return self._weigh(self._counts(indices, indptr))
 
 
 class FastStancePipeline:
@@ -141,10 +174,17 @@ class FastStancePipeline:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         if self._blocks is None:
             return self.pipeline.predict_proba(texts)
-        blocks = []
-        for step, weight in self._blocks:
-            matrix = step.transform(texts)
-            blocks.append(matrix if weight is None else matrix * weight)
+        return self._classify([step.transform(texts) for step, _ in self._blocks])
+
+    def predict_proba_parts(self, parts: Sequence[tuple[str, str]]) -> np.ndarray:
+        """`predict_proba` of `first + " " + second` for each pair of parts; a first part that
+        repeats (the claim that all its actor pairs share) is vectorized once."""
+        if self._blocks is None or not all(isinstance(step, _FastTfidf) for step, _ in self._blocks):
+            return self.predict_proba([first + " " + second for first, second in parts])
+        return self._classify([step.transform_parts(parts) for step, _ in self._blocks])
+
+    def _classify(self, matrices: list[sp.csr_matrix]) -> np.ndarray:
+        blocks = [matrix if weight is None else matrix * weight for matrix, (_, weight) in zip(matrices, self._blocks)]
         return self.pipeline.steps[-1][1].predict_proba(sp.hstack(blocks).tocsr())
 
 

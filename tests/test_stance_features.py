@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pipeline.cues import WORD
 from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, ClaimWords, claim_input,
                                       dependency_tokens, dyad_pairs, dyad_scores, named_conflict, pair_tokens,
-                                      relation_input, relation_label)
+                                      relation_input, relation_label, relation_parts)
 
 CODES = {"China": "CHN", "Russia": "RUS", "US": "USA", "Iran": "IRN", "Kazakhstan": "KAZ"}
 
@@ -80,8 +80,23 @@ def test_stance_features_pair_tokens_mask_actors_between_the_pair():
 
 def test_stance_features_relation_input_marks_the_pair_in_text_order():
     text = "Russia and China cooperate to counter US influence."
-    masked = relation_input(text, mentions(text), "CHN", "RUS")
+    masked = relation_input(text, mentions(text), "CHN", "RUS", mark_pair=True)
     assert masked.startswith("ACTA and ACTB cooperate to counter ACTOR influence.")
+
+
+def test_stance_features_unparsed_pairs_of_a_claim_share_the_claim_and_differ_in_their_own_tokens():
+    text = "Russia and China cooperate to counter US influence."
+    parts = [relation_parts(text, mentions(text), a, b) for a, b in dyad_pairs(["RUS", "CHN", "USA"])]
+    assert {claim for claim, _ in parts} == {"ACTOR and ACTOR cooperate to counter ACTOR influence. NACT3 COOPCUE COMPCUE"}
+    assert len({own for _, own in parts}) == 3
+    assert relation_input(text, mentions(text), "CHN", "USA") == " ".join(parts[1])
+
+
+def test_stance_features_parsed_pairs_mark_the_pair_and_add_the_path():
+    text = "China criticized Russia"
+    doc = spacy.tokens.Doc(spacy.blank("en").vocab, words=text.split(), heads=[1, 1, 1], deps=["nsubj", "ROOT", "dobj"])
+    claim, own = relation_parts(text, mentions(text), "CHN", "RUS", (doc, 0))
+    assert claim.startswith("ACTA criticized ACTB") and "DEPPATH_nsubj__dobj" in own.split()
 
 
 def test_stance_features_dependency_path_joins_the_two_heads():

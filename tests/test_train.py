@@ -6,7 +6,7 @@ import json
 import pytest
 
 from pipeline.errors import ArgmineError
-from pipeline.train import TRUSTED_TYPES, card_path, load_examples, load_model, relation_rows, train
+from pipeline.train import MASKS_ALIKE_KEY, TRUSTED_TYPES, card_path, load_examples, load_model, relation_rows, train
 
 from .conftest import DATA
 
@@ -117,3 +117,13 @@ def test_train_bad_labels_name_file_and_line(tmp_path, line, message):
 
 def test_train_allowlist_has_no_code_executing_types():
     assert not [t for t in TRUSTED_TYPES if t.startswith(("builtins.eval", "builtins.exec", "os.", "subprocess."))]
+
+
+def test_train_marks_models_whose_unparsed_relation_model_reads_claims_masked_alike(trained):
+    from pipeline.stance import reads_marked_pair
+
+    models, _ = load_model(trained[0])
+    assert models[MASKS_ALIKE_KEY] is True
+    assert not reads_marked_pair(models, "relation") and reads_marked_pair(models, "relation_parsed")
+    older = {key: value for key, value in models.items() if key != MASKS_ALIKE_KEY}
+    assert reads_marked_pair(older, "relation")  # files saved before the flag read the pair marked

@@ -70,3 +70,32 @@ def test_word_ngrams_apply_only_to_plain_word_vectorizers():
     assert not WordNgrams.applies_to(TfidfVectorizer(stop_words="english"))
     assert not WordNgrams.applies_to(TfidfVectorizer(tokenizer=str.split))
     assert not WordNgrams.applies_to(TfidfVectorizer(analyzer="char_wb"))
+
+
+@pytest.fixture(scope="module")
+def shipped_relation_model():
+    models, _ = load_model(DEFAULT_MODEL_PATH)
+    return models["relation"]
+
+
+PIECES = ["ACTOR", "and", "trade", "BTW_with", "PAIRCOORD", "NACT2", "COOPCUE", " ", ".", "P1START", "the", "rival",
+          "’s", "-", "é"]
+PART = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["", "ACTOR and ACTOR trade COOPCUE", "the rival ACTOR. NACT3"]), PART),
+                min_size=1, max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_vectorize_parts_match_scikit_learn_on_the_joined_text(shipped_relation_model, parts):
+    expected = shipped_relation_model.predict_proba([first + " " + second for first, second in parts])
+    got = FastStancePipeline(shipped_relation_model).predict_proba_parts(parts)
+    assert np.allclose(got, expected, atol=1e-12)
+
+
+def test_vectorize_parts_keep_the_bigram_across_the_join():
+    model = build_stance_pipeline(LogisticRegression(max_iter=1000), chars=False).fit(
+        ["trade grew NACT1", "trade fell NACT2", "grew fast NACT1", "fell hard NACT2"] * 2, ["a", "b", "a", "b"] * 2)
+    parts = [("trade", "grew NACT1"), ("trade", "fell"), ("", "trade grew"), ("fell", "hard")]
+    assert "trade grew" in model.named_steps["features"].transformer_list[0][1].vocabulary_
+    expected = model.predict_proba([f + " " + s for f, s in parts])
+    assert np.allclose(FastStancePipeline(model).predict_proba_parts(parts), expected, atol=1e-12)
