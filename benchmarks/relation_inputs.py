@@ -2,16 +2,14 @@
 
 Run: `python -m benchmarks.relation_inputs [--data annotations/stance/] [--parse]`.
 
-The relation model reads one string per actor pair. Today it is the whole claim with the pair
-marked (ACTA/ACTB, other actors ACTOR), so each pair re-vectorizes its claim, which is most of
-the stance component's time in the fast profile. This measures what that costs in accuracy
-against two cheaper inputs, with the training protocol of `argmine train` (grouped 5-fold by
-document; the claim model's out-of-fold probabilities, complement NB; named conflicts
-competitive):
+The relation model reads one string per actor pair: the claim, then the pair's own tokens
+(`stance_features.relation_parts`). This measures how the claim should be read, with the
+training protocol of `argmine train` (grouped 5-fold by document; the claim model's
+out-of-fold probabilities, complement NB; named conflicts competitive):
 
-- `pair marked`: the shipped input (`stance_features.relation_input`);
-- `claim masked alike`: the claim as the claim model masks it (every actor ACTOR), the same
-  for all pairs of a claim, so it could be vectorized once per claim, plus the pair's tokens;
+- `pair marked`: the pair's mentions ACTA/ACTB, other actors ACTOR (what `full` reads);
+- `claim masked alike`: every actor ACTOR, as the claim model reads it, the same for all pairs
+  of a claim, so it is vectorized once per claim (what `fast` reads);
 - `pair tokens only`: the actor count, the claim's cues and the pair's tokens, no claim words.
 
 `--parse` adds the dependency path (the full profile's relation model) to each input; it parses
@@ -30,19 +28,14 @@ from pipeline.stance_features import (Mention, actor_count_token, closest_mentio
 RelationInput = Callable[[str, Sequence[Mention], str, str], str]
 
 
-def claim_masked_alike(text: str, mentions: Sequence[Mention], a: str, b: str) -> str:
-    masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
-    return " ".join([masked, actor_count_token(mentions), *cue_tokens(masked), *pair_tokens(text, mentions, a, b)])
-
-
 def pair_tokens_only(text: str, mentions: Sequence[Mention], a: str, b: str) -> str:
     masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
     return " ".join([actor_count_token(mentions), *cue_tokens(masked), *pair_tokens(text, mentions, a, b)])
 
 
 VARIANTS: dict[str, RelationInput] = {
-    "pair marked": lambda text, mentions, a, b: relation_input(text, mentions, a, b),
-    "claim masked alike": claim_masked_alike,
+    "pair marked": lambda text, mentions, a, b: relation_input(text, mentions, a, b, mark_pair=True),
+    "claim masked alike": lambda text, mentions, a, b: relation_input(text, mentions, a, b, mark_pair=False),
     "pair tokens only": pair_tokens_only,
 }
 
