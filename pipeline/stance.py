@@ -119,8 +119,8 @@ class StanceClassifier:
 
 
 def reads_marked_pair(models: dict[str, Any], key: str) -> bool:
-    """Whether the relation model `key` reads the claim with the pair marked: the parsed one always;
-    the unparsed one of files saved before it read the claim masked alike, for all pairs at once."""
+    """Whether the relation model `key` reads the claim with the pair marked. The parsed one always
+    does; the unparsed one only in files saved before it read the claim masked alike (no flag)."""
     return key == "relation_parsed" or not models.get(MASKS_ALIKE_KEY, False)
 
 
