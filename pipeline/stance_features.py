@@ -70,9 +70,9 @@ def actor_count_token(mentions: Sequence[Mention]) -> str:
 def claim_input(text: str, mentions: Sequence[Mention]) -> str:
     """The claim model's input: every actor masked alike, the actor count, implicit parties (at most
     two), the cue tokens."""
-    masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
+    masked, cues = _masked_alike(text, tuple(mentions))
     implicit = [IMPLICIT_TOKEN] * min(len(IMPLICIT_PARTIES.findall(masked)), 2)
-    return " ".join([masked, actor_count_token(mentions), *implicit, *_claim_cues(text, tuple(mentions))])
+    return " ".join([masked, actor_count_token(mentions), *implicit, *cues])
 
 
 def dyad_pairs(codes: Sequence[str]) -> list[tuple[str, str]]:
@@ -183,7 +183,7 @@ def relation_parts(text: str, mentions: Sequence[Mention], a: str, b: str,
         mark_pair = parse is not None
     if mark_pair:
         claim = " ".join([pair_marked(text, mentions, a, b), actor_count_token(mentions),
-                          *_claim_cues(text, tuple(mentions))])
+                          *_masked_alike(text, tuple(mentions))[1]])
     else:
         claim = _claim_masked_alike(text, tuple(mentions))
     own = pair_tokens(text, mentions, a, b)
@@ -200,15 +200,17 @@ def relation_input(text: str, mentions: Sequence[Mention], a: str, b: str,
 
 @lru_cache(maxsize=64)  # the pairs of one claim come one after another
 def _claim_masked_alike(text: str, mentions: tuple[Mention, ...]) -> str:
-    masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
-    return " ".join([masked, actor_count_token(mentions), *_claim_cues(text, mentions)])
+    masked, cues = _masked_alike(text, mentions)
+    return " ".join([masked, actor_count_token(mentions), *cues])
 
 
-# A claim's cues are read by the claim model and again by the relation model for each of its pairs,
-# after the rest of the batch's claims (the stance component's batches hold a few hundred).
+# A claim masked alike, and its cues, are read by the claim model and again by the relation model
+# for each of its pairs, after the rest of the batch's claims (a batch holds a few hundred).
 @lru_cache(maxsize=4096)
-def _claim_cues(text: str, mentions: tuple[Mention, ...]) -> tuple[str, ...]:
-    return tuple(cue_tokens(mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])))
+def _masked_alike(text: str, mentions: tuple[Mention, ...]) -> tuple[str, tuple[str, ...]]:
+    """The claim with every actor as ACTOR, and its cue tokens."""
+    masked = mask_actors(text, [(s, e, ACTOR) for s, e, _ in mentions])
+    return masked, tuple(cue_tokens(masked))
 
 
 def dependency_tokens(doc: Doc, offset: int, spans: tuple[tuple[int, int], tuple[int, int]]) -> list[str]:
