@@ -10,7 +10,9 @@ compare the two); any other pipeline shape goes through scikit-learn unchanged.
 """
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,9 +49,7 @@ class _FastTfidf(ABC):
         return self.transform([first + " " + second for first, second in parts])
 
     def _counts(self, indices: list[int], indptr: list[int]) -> sp.csr_matrix:
-        shape = (len(indptr) - 1, len(self._vocabulary))
-        counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float64), np.array(indices, dtype=np.int32),
-                                np.array(indptr, dtype=np.int64)), shape=shape)
+        counts = _csr(indices, indptr, (len(indptr) - 1, len(self._vocabulary)))
         counts.sum_duplicates()  # repeated n-grams become counts, and indices are sorted
         return counts
 
@@ -97,6 +97,21 @@ class CharNgramCache(_FastTfidf):
             ids += self.word_ids(word)
         return ids
 
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Counts as (texts x words) @ (words x n-grams), the distinct words of `texts` as the middle:
+        a claim's n-gram ids are summed by the sparse product instead of being listed one by one."""
+        row_of: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        rows: list[int] = []
+        indptr = [0]
+        for text in texts:
+            rows += map(row_of.__getitem__, text.split())
+            indptr.append(len(rows))
+        words = _csr(rows, indptr, (len(texts), len(row_of)))
+        ids = [self.word_ids(word) for word in row_of]  # in row order: a dict keeps insertion order
+        ngrams = _csr(list(itertools.chain.from_iterable(ids)), [0, *itertools.accumulate(map(len, ids))],
+                      (len(row_of), len(self._vocabulary)))
+        return self._weigh(words @ ngrams)  # columns unsorted: the classifier's product does not need them
+
 
 class WordNgrams(_FastTfidf):
     """The transform of a fitted word TfidfVectorizer, looking n-grams up as they are formed.
@@ -134,28 +149,37 @@ class WordNgrams(_FastTfidf):
         return ids
 
     def transform_parts(self, parts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
-        """`transform` of `first + " " + second`, each distinct first part tokenized once.
+        """`transform` of `first + " " + second`, each distinct first part counted once.
 
         No token spans the joining space, so the joined text's n-grams are those of each part
-        plus the bigram of the first part's last token and the second's first.
+        plus the bigram of the first part's last token and the second's first. The counts are
+        (parts x distinct first parts) @ (their counts) + the counts of the rest.
         """
-        seen: dict[str, tuple[list[int], str | None]] = {}
+        firsts: dict[str, tuple[int, str | None]] = {}  # first part -> its row, its last token
+        first_ids: list[int] = []
+        first_indptr = [0]
+        rows: list[int] = []
         indices: list[int] = []
         indptr = [0]
         for first, second in parts:
-            if first not in seen:
+            seen = firsts.get(first)
+            if seen is None:
                 tokens = self._tokenize(self._preprocess(first))
-                seen[first] = (self._token_ids(tokens), tokens[-1] if tokens else None)
-            first_ids, last = seen[first]
+                first_ids += self._token_ids(tokens)
+                first_indptr.append(len(first_ids))
+                seen = firsts[first] = (len(firsts), tokens[-1] if tokens else None)
+            row, last = seen
+            rows.append(row)
             tokens = self._tokenize(self._preprocess(second))
-            indices += first_ids
             indices += self._token_ids(tokens)
             if self._max_n == 2 and last is not None and tokens and last in self._starts:
                 i = self._vocabulary.get(last + " " + tokens[0])
                 if i is not None:
                     indices.append(i)
             indptr.append(len(indices))
-        return self._weigh(self._counts(indices, indptr))
+        which_first = _csr(rows, list(range(len(rows) + 1)), (len(parts), len(firsts)))
+        counts = which_first @ self._counts(first_ids, first_indptr) + self._counts(indices, indptr)
+        return self._weigh(counts.tocsr())
 
 
 class FastStancePipeline:
@@ -185,7 +209,13 @@ class FastStancePipeline:
 
     def _classify(self, matrices: list[sp.csr_matrix]) -> np.ndarray:
         blocks = [matrix if weight is None else matrix * weight for matrix, (_, weight) in zip(matrices, self._blocks)]
-        return self.pipeline.steps[-1][1].predict_proba(sp.hstack(blocks).tocsr())
+        return self.pipeline.steps[-1][1].predict_proba(sp.hstack(blocks, format="csr"))
+
+
+def _csr(indices: list[int], indptr: list[int], shape: tuple[int, int]) -> sp.csr_matrix:
+    """A matrix with a 1 at each (row, column) listed, repeats not yet summed."""
+    return sp.csr_matrix((np.ones(len(indices), dtype=np.float64), np.array(indices, dtype=np.int32),
+                          np.array(indptr, dtype=np.int64)), shape=shape)
 
 
 def _fast(step: Any) -> Any:
