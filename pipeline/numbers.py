@@ -290,8 +290,17 @@ class _Tok(NamedTuple):
 
 
 def _tokenize(text: str) -> list[_Tok]:
-    return [_Tok(m.start(), m.end(), m.group(), m.lastgroup or "sym", m.group().lower())
-            for m in _TOKEN.finditer(text)]
+    # tuple.__new__ skips the NamedTuple's Python-level __new__: this runs for every token of a document
+    return [_new_tuple(_Tok, (m.start(), m.end(), word, m.lastgroup or "sym", word.lower()))
+            for m in _TOKEN.finditer(text) for word in (m.group(),)]
+
+
+_new_tuple = tuple.__new__
+
+
+def _glued_to_number(text: str, end: int) -> bool:
+    nxt = text[end:end + 2]
+    return nxt[:1] in "$.\u00a0" or nxt[:1].isdigit() or (nxt[:1] == " " and (nxt[1:].isdigit() or nxt[1:] == "$"))
 
 
 def _digit_value(raw: str) -> float:
@@ -741,15 +750,14 @@ class _Scanner:
         """Token index by start offset; built on first use, which few texts need."""
         return {t.start: i for i, t in enumerate(self.toks)}
 
-    def could_start(self, i: int) -> bool:
-        """A cheap test that lets most words and punctuation through unexamined."""
-        tok = self.toks[i]
-        if tok.kind == "sym":
-            return tok.text in _SYMBOL_STARTS
-        if tok.kind != "word" or tok.lower in _START_WORDS:
-            return True
-        nxt = self.text[tok.end:tok.end + 2]
-        return nxt[:1] in "$.\u00a0" or nxt[:1].isdigit() or (nxt[:1] == " " and (nxt[1:].isdigit() or nxt[1:] == "$"))
+    def possible_starts(self) -> list[int]:
+        """The tokens that could begin an expression, by a cheap test that lets most words and
+        punctuation through unexamined: numbers, currency and minus signs, start words, and
+        words glued to a digit, "$" or "." ("US$5", "Rs.5") or one space before a digit or "$"."""
+        text = self.text
+        return [i for i, tok in enumerate(self.toks)
+                if (tok.text in _SYMBOL_STARTS if tok.kind == "sym" else
+                    tok.kind != "word" or tok.lower in _START_WORDS or _glued_to_number(text, tok.end))]
 
     def in_blocked(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.blocked)
@@ -763,20 +771,18 @@ class _Scanner:
     # -- main loop ----------------------------------------------------------------------------
     def run(self) -> list[NumericExpression]:
         found: list[NumericExpression] = []
-        i = 0
-        while i < len(self.toks):
-            if not self.could_start(i) or self.in_blocked(self.toks[i].start):
-                i += 1
+        next_free = 0  # the first token not inside an expression found or skipped
+        for i in self.possible_starts():
+            if i < next_free or self.in_blocked(self.toks[i].start):
                 continue
             result = self.expression_at(i)
             if result is None:
-                i += 1
                 continue
             if isinstance(result, int):   # tokens to skip (a number inside a name, a time, ...)
-                i = max(result, i + 1)
+                next_free = result
                 continue
             found.append(self.finish(result))
-            i = max(result.next_tok, i + 1)
+            next_free = result.next_tok
         return found
 
     def finish(self, c: _Candidate) -> NumericExpression:
