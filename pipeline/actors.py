@@ -456,7 +456,7 @@ def _token_case_ok(text: str, pattern: str, flag: int) -> bool:
 
 def _shouted(text: str, pattern: str) -> bool:
     """ "XI" for the pattern "Xi": upper case where the pattern has lower-case letters."""
-    return (any(ch.islower() for ch in pattern) and text.isupper()
+    return (text.isupper() and any(ch.islower() for ch in pattern)  # isupper first: it rules out most tokens
             and sum(ch.isalpha() for ch in text) >= 2)
 
 

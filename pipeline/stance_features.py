@@ -101,10 +101,12 @@ def pair_tokens(text: str, mentions: Sequence[Mention], a: str, b: str) -> list[
         tokens.append("PAIRFAR")
     words = ClaimWords.of(text)
     tokens += ["SPLIT_" + w for w in words_between if w in SIDE_WORDS]
-    tokens += ["OUT_" + w for w in words.before(s1) + words.after(e2) if w in SIDE_WORDS]
+    tokens += ["OUT_" + w for w in words.side_words_outside(s1, e2)]
     for tag, (start, end) in (("P1", (s1, e1)), ("P2", (s2, e2))):
-        tokens += [f"{tag}PREV_{w}" for w in words.before(start)[-1:]] or [f"{tag}START"]
-        tokens += [f"{tag}NEXT_{w}" for w in words.after(end)[:1]]
+        previous, following = words.last_before(start), words.first_after(end)
+        tokens.append(f"{tag}START" if previous is None else f"{tag}PREV_{previous}")
+        if following is not None:
+            tokens.append(f"{tag}NEXT_{following}")
     return tokens
 
 
@@ -118,6 +120,7 @@ class ClaimWords:
         self.words = [m.group().lower() for m in matches]
         self.starts = [m.start() for m in matches]
         self.ends = [m.end() for m in matches]
+        self.side = [k for k, word in enumerate(self.words) if word in SIDE_WORDS]
 
     @staticmethod
     @lru_cache(maxsize=64)  # the pairs of one claim come one after another
@@ -137,6 +140,28 @@ class ClaimWords:
         if self._splits_word(i):
             return [w.lower() for w in WORD.findall(self.text[i:])]
         return self.words[bisect.bisect_left(self.starts, i):]
+
+    def last_before(self, i: int) -> str | None:
+        """`before(i)[-1]`, None when there is no word before `i`."""
+        k = bisect.bisect_left(self.ends, i + 1)  # the first word ending after i
+        if k < len(self.starts) and self.starts[k] < i:  # i splits it: the slice ends with its start
+            return self.text[self.starts[k]:i].lower()
+        return self.words[k - 1] if k else None
+
+    def first_after(self, i: int) -> str | None:
+        """`after(i)[0]`, None when there is no word after `i`."""
+        if self._splits_word(i):
+            match = WORD.search(self.text, i)  # as on the slice: WORD has no anchor or look-behind
+            return match.group().lower() if match else None
+        k = bisect.bisect_left(self.starts, i)
+        return self.words[k] if k < len(self.words) else None
+
+    def side_words_outside(self, start: int, end: int) -> list[str]:
+        """The SIDE_WORDS of `before(start) + after(end)`, in that order."""
+        if self._splits_word(start) or self._splits_word(end):
+            return [w for w in self.before(start) + self.after(end) if w in SIDE_WORDS]
+        before, after = bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)
+        return [self.words[k] for k in self.side if k < before] + [self.words[k] for k in self.side if k >= after]
 
 
 def pair_marked(text: str, mentions: Sequence[Mention], a: str, b: str) -> str:

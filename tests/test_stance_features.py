@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.cues import WORD
-from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, ClaimWords, claim_input,
+from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, SIDE_WORDS, ClaimWords, claim_input,
                                       dependency_tokens, dyad_pairs, dyad_scores, named_conflict, pair_tokens,
                                       relation_input, relation_label, relation_parts)
 
@@ -136,9 +136,19 @@ def test_stance_features_dyad_pairs_are_sorted_and_unique():
     assert dyad_pairs(["RUS", "CHN", "RUS", "USA"]) == [("CHN", "RUS"), ("CHN", "USA"), ("RUS", "USA")]
 
 
-@given(st.text(alphabet="aB '’-.,\n", max_size=40), st.data())
+# any short text, or one made of side words, hyphens and apostrophes glued in every way
+CLAIM_TEXT = st.text(alphabet="aB '’-.,\n", max_size=40) | st.lists(
+    st.sampled_from(["with", "against", "Over", " ", "-", "’", "x", ","]), max_size=12).map("".join)
+
+
+@given(CLAIM_TEXT, st.data())
 def test_stance_features_claim_words_read_as_the_slices_would(text, data):
     position = data.draw(st.integers(0, len(text)))
     words = ClaimWords.of(text)
     assert words.before(position) == [w.lower() for w in WORD.findall(text[:position])]
     assert words.after(position) == [w.lower() for w in WORD.findall(text[position:])]
+    assert words.last_before(position) == (words.before(position) or [None])[-1]
+    assert words.first_after(position) == (words.after(position) or [None])[0]
+    end = data.draw(st.integers(position, len(text)))
+    assert words.side_words_outside(position, end) == [
+        w for w in words.before(position) + words.after(end) if w in SIDE_WORDS]
