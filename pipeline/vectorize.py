@@ -22,6 +22,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import normalize
 
+from .stance_features import COUNT_TOKEN_PATTERN
+
 WORD_CACHE_SIZE = 200_000  # words kept per vectorizer; a cache that outgrows it starts afresh
 
 
@@ -125,6 +127,10 @@ class WordNgrams(_FastTfidf):
         super().__init__(vectorizer)
         self._preprocess = vectorizer.build_preprocessor()
         self._tokenize = vectorizer.build_tokenizer()
+        # A pattern whose tokens hold only word characters, each bounded by \b, finds in a text
+        # what it finds in the text's space-separated pieces, which then tokenize once each.
+        self._pieces_alike = vectorizer.token_pattern in (TfidfVectorizer().token_pattern, COUNT_TOKEN_PATTERN)
+        self._piece_tokens: dict[str, list[str]] = {}
         self._min_n, self._max_n = vectorizer.ngram_range
         self._starts = {g.split(" ", 1)[0] for g in self._vocabulary if " " in g}
 
@@ -148,6 +154,20 @@ class WordNgrams(_FastTfidf):
                         ids.append(i)
         return ids
 
+    def _tokens_by_piece(self, text: str) -> list[str]:
+        """`_tokenize(_preprocess(text))`, each space-separated piece tokenized once and kept:
+        the relation model's own tokens of a pair ("BTW_and", "PAIRCOORD") repeat across pairs."""
+        cache = self._piece_tokens
+        if len(cache) >= WORD_CACHE_SIZE:
+            cache.clear()
+        tokens: list[str] = []
+        for piece in text.split(" "):
+            found = cache.get(piece)
+            if found is None:
+                found = cache[piece] = self._tokenize(self._preprocess(piece))
+            tokens += found
+        return tokens
+
     def transform_parts(self, parts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
         """`transform` of `first + " " + second`, each distinct first part counted once.
 
@@ -170,7 +190,7 @@ class WordNgrams(_FastTfidf):
                 seen = firsts[first] = (len(firsts), tokens[-1] if tokens else None)
             row, last = seen
             rows.append(row)
-            tokens = self._tokenize(self._preprocess(second))
+            tokens = self._tokens_by_piece(second) if self._pieces_alike else self._tokenize(self._preprocess(second))
             indices += self._token_ids(tokens)
             if self._max_n == 2 and last is not None and tokens and last in self._starts:
                 i = self._vocabulary.get(last + " " + tokens[0])

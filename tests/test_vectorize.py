@@ -79,7 +79,7 @@ def shipped_relation_model():
 
 
 PIECES = ["ACTOR", "and", "trade", "BTW_with", "PAIRCOORD", "NACT2", "COOPCUE", " ", ".", "P1START", "the", "rival",
-          "’s", "-", "é"]
+          "’s", "-", "é", "ΟΣ", "\t", "\x1c"]
 PART = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
 
 
