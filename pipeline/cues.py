@@ -21,7 +21,9 @@ NEGATORS = frozenset({"not", "no", "never", "n't", "without", "neither", "nor", 
 # A negator scopes over the next few words, up to punctuation or a contrastive connective
 # (after NegEx, Chapman et al. 2001, which uses a five-word window).
 NEGATION_WINDOW = 5
-SCOPE_BREAK = re.compile(r"[,;:.!?]|\b(?:but|however|although|though|while|whereas|yet)\b", re.IGNORECASE)
+# The look-ahead for the first letters lets the other positions of a text fail at once.
+SCOPE_BREAK = re.compile(r"(?=[,;:.!?bhatwy])(?:[,;:.!?]|\b(?:but|however|although|though|while|whereas|yet)\b)",
+                         re.IGNORECASE)
 ACTOR = "ACTOR"
 CUE_TOKENS = {"cooperative": "COOPCUE", "competitive": "COMPCUE"}
 
@@ -53,9 +55,12 @@ def _words(text: str) -> list[str | None]:
     """Lower-cased words of `text`, with None at every scope break."""
     words: list[str | None] = []
     position = 0
+    ascii_text = text.isascii()
+    if ascii_text:  # lower-cased as a whole, an ASCII text keeps its offsets and its words
+        text = text.lower()
     for brk in [*SCOPE_BREAK.finditer(text), None]:
         chunk = text[position:brk.start()] if brk else text[position:]
-        words += [w.lower().replace("’", "'") for w in WORD.findall(chunk)]
+        words += WORD.findall(chunk) if ascii_text else [w.lower().replace("’", "'") for w in WORD.findall(chunk)]
         if brk:
             words.append(None)
             position = brk.end()

@@ -1,9 +1,13 @@
 """Cue tokens with negation scope and actor masking: what the stance model reads."""
 from __future__ import annotations
 
-import pytest
+import re
 
-from pipeline.cues import cue_tokens, mask_actors, model_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.cues import SCOPE_BREAK, WORD, _words, cue_tokens, mask_actors, model_text
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -37,3 +41,28 @@ def test_cues_model_text_appends_cues_after_masking():
 ])
 def test_cues_ambiguous_cameo_verbs_are_not_cues(text, expected):
     assert cue_tokens(text) == expected
+
+
+PLAIN_SCOPE_BREAK = re.compile(r"[,;:.!?]|\b(?:but|however|although|though|while|whereas|yet)\b", re.IGNORECASE)
+
+
+def _words_as_first_written(text):
+    """Cut the text at each break, then find and lower-case the words of each piece."""
+    words, position = [], 0
+    for brk in [*PLAIN_SCOPE_BREAK.finditer(text), None]:
+        chunk = text[position:brk.start()] if brk else text[position:]
+        words += [w.lower().replace("’", "'") for w in WORD.findall(chunk)]
+        if brk:
+            words.append(None)
+            position = brk.end()
+    return words
+
+
+PIECES = ["not", "-", "'", "’", "yet", "But", "HOWEVER", "butter", "though", "al", "é", "5", "\u212a", "İ", ",", " ", "x"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join) | st.text(max_size=30))
+@settings(max_examples=300)
+def test_cues_words_match_the_plain_scan_on_any_text(text):
+    assert [m.span() for m in SCOPE_BREAK.finditer(text)] == [m.span() for m in PLAIN_SCOPE_BREAK.finditer(text)]
+    assert _words(text) == _words_as_first_written(text)
