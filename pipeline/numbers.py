@@ -298,6 +298,11 @@ def _tokenize(text: str) -> list[_Tok]:
 _new_tuple = tuple.__new__
 
 
+# A letter before what `_glued_to_number` accepts, or before any non-ASCII character (str.isdigit
+# holds for more than \d: "²"), alone or after one space, or at the end: more than it accepts, never less.
+_LETTER_BEFORE_NUMBER = re.compile(r"[^\W\d_](?=[$.0-9]|[^\x00-\x7f]| [$0-9]| [^\x00-\x7f]|\Z)")
+
+
 def _glued_to_number(text: str, end: int) -> bool:
     nxt = text[end:end + 2]
     return nxt[:1] in "$.\u00a0" or nxt[:1].isdigit() or (nxt[:1] == " " and (nxt[1:].isdigit() or nxt[1:] == "$"))
@@ -755,9 +760,13 @@ class _Scanner:
         punctuation through unexamined: numbers, currency and minus signs, start words, and
         words glued to a digit, "$" or "." ("US$5", "Rs.5") or one space before a digit or "$"."""
         text = self.text
+        # where a word could be glued to a number: after a letter, by a regex over the whole text,
+        # so that the exact test runs on a few words instead of all
+        maybe_glued = {m.end() for m in _LETTER_BEFORE_NUMBER.finditer(text)}
         return [i for i, tok in enumerate(self.toks)
                 if (tok.text in _SYMBOL_STARTS if tok.kind == "sym" else
-                    tok.kind != "word" or tok.lower in _START_WORDS or _glued_to_number(text, tok.end))]
+                    tok.kind != "word" or tok.lower in _START_WORDS
+                    or (tok.end in maybe_glued and _glued_to_number(text, tok.end)))]
 
     def in_blocked(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.blocked)
