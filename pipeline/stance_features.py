@@ -175,7 +175,7 @@ def pair_marked(text: str, mentions: Sequence[Mention], a: str, b: str) -> str:
 def named_conflict(text: str, mentions: Sequence[Mention], a: str, b: str) -> bool:
     """Whether the claim names a conflict between `a` and `b` that no negator in its scope denies
     ("there is no territorial dispute between A and B" names none)."""
-    if not _names_conflict_noun(text):
+    if not _may_name_conflict(text, tuple(mentions)):
         return False
     marked = pair_marked(text, mentions, a, b)
     for pattern in NAMED_CONFLICTS:
@@ -186,9 +186,19 @@ def named_conflict(text: str, mentions: Sequence[Mention], a: str, b: str) -> bo
     return False
 
 
+# NAMED_CONFLICTS with each side of the pair read as any actor: on the claim masked alike, they find
+# a match wherever NAMED_CONFLICTS find one for some pair, so a claim they pass over names none.
+_ANY_PAIR_CONFLICTS = [re.compile(pattern.pattern.replace(PAIR_FIRST, f"(?:{PAIR_FIRST}|{ACTOR})")
+                                  .replace(PAIR_SECOND, f"(?:{PAIR_SECOND}|{ACTOR})"), re.IGNORECASE)
+                       for pattern in NAMED_CONFLICTS]
+
+
 @lru_cache(maxsize=64)  # asked once per pair, of the same claim
-def _names_conflict_noun(text: str) -> bool:
-    return ANY_CONFLICT_NOUN.search(text) is not None
+def _may_name_conflict(text: str, mentions: tuple[Mention, ...]) -> bool:
+    if ANY_CONFLICT_NOUN.search(text) is None:
+        return False
+    masked = _masked_alike(text, mentions)[0]
+    return any(pattern.search(masked) for pattern in _ANY_PAIR_CONFLICTS)
 
 
 def relation_parts(text: str, mentions: Sequence[Mention], a: str, b: str,

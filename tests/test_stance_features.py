@@ -8,10 +8,11 @@ import spacy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.cues import WORD
+from pipeline.cues import NEGATORS, SCOPE_BREAK, WORD
 from pipeline.stance_features import (IMPLICIT_TOKEN, NONE, OPPOSITE, SAME, SIDE_WORDS, ClaimWords, claim_input,
                                       dependency_tokens, dyad_pairs, dyad_scores, named_conflict, pair_tokens,
                                       relation_input, relation_label, relation_parts)
+from pipeline.stance_features import NAMED_CONFLICTS, pair_marked
 
 CODES = {"China": "CHN", "Russia": "RUS", "US": "USA", "Iran": "IRN", "Kazakhstan": "KAZ"}
 
@@ -54,6 +55,25 @@ def test_stance_features_claim_input_marks_implicit_parties(text, expected):
 ])
 def test_stance_features_named_conflict(text, pair, expected):
     assert named_conflict(text, mentions(text), *pair) is expected
+
+
+def _named_conflict_read_in_full(text, found, a, b):
+    """named_conflict without the claim-level test that lets most claims through unread."""
+    marked = pair_marked(text, found, a, b)
+    return any(not any(w.lower() in NEGATORS or w.lower().endswith("n't")
+                       for w in WORD.findall(SCOPE_BREAK.split(marked[:match.start("noun")])[-1]))
+               for pattern in NAMED_CONFLICTS for match in pattern.finditer(marked))
+
+
+CONFLICT_PIECES = ["China", "Russia", "US", "Iran", "-", "/", " ", "'s", " and ", " the ", "between ", "of ", "war",
+                   "conflict", " invasion", " on ", "acta", "ACTB", "no ", "trade ", ", "]
+
+
+@given(st.lists(st.sampled_from(CONFLICT_PIECES), max_size=12).map("".join))
+def test_stance_features_named_conflict_reads_as_in_full(text):
+    found = mentions(text)
+    for a, b in dyad_pairs([code for _, _, code in found]):
+        assert named_conflict(text, found, a, b) is _named_conflict_read_in_full(text, found, a, b)
 
 
 # One row per pair of "China and Russia cooperate to counter US influence": whether the pair is
