@@ -66,7 +66,8 @@ def _named_conflict_read_in_full(text, found, a, b):
 
 
 CONFLICT_PIECES = ["China", "Russia", "US", "Iran", "-", "/", " ", "'s", " and ", " the ", "between ", "of ", "war",
-                   "conflict", " invasion", " on ", "acta", "ACTB", "no ", "trade ", ", "]
+                   " conflict", " invasion", " on ", "acta", "ACTB", "no ", "trade ", ", ", "Russia-Iran conflict",
+                   "the war between China and US", "Russia's invasion of Iran", " tensions"]
 
 
 @given(st.lists(st.sampled_from(CONFLICT_PIECES), max_size=12).map("".join))
