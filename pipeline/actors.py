@@ -25,6 +25,7 @@ from typing import Any
 
 import srsly
 from spacy import util
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
@@ -552,6 +553,7 @@ class _Sentences:
         self._index: list[int] = []
         self._years: dict[int, list[int]] = {}
         self._words: dict[int, set[str]] = {}
+        self._lowers: Any = None  # the doc's LOWER attribute, a numpy array once read
 
     def _sent(self, i: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -584,5 +586,8 @@ class _Sentences:
     def words(self, i: int) -> set[str]:
         s, e = self._sent(i)
         if s not in self._words:
-            self._words[s] = {t.lower_ for t in self.doc[s:e]}
+            if self._lowers is None:  # read from the token array: a Token object per word costs more
+                self._lowers = self.doc.to_array(LOWER)
+            strings = self.doc.vocab.strings
+            self._words[s] = {strings[key] for key in set(self._lowers[s:e].tolist())}
         return self._words[s]
