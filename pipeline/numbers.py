@@ -266,8 +266,11 @@ DIMENSION_ADJECTIVES = frozenset({"thick", "long", "wide", "tall", "high", "deep
 # --- tokens ---------------------------------------------------------------------------------
 
 _SPACES = "\u00a0\u202f\u2009 "
+# A word begins with a letter and a number with a digit or ".", so trying words first (the most
+# tokens) and numbers only where one can begin finds the same tokens sooner.
 _TOKEN = re.compile(
-    r"(?P<num>"
+    r"(?P<word>[^\W\d_]+)"
+    r"|(?=[\d.])(?P<num>"
     r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?![\d,])"                                   # 12,34,567.89
     r"|\d{1,3}(?:\.\d{3})+,\d+(?!\d|[.,]\d)"                                        # 1.111,11
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)"                                      # 1,234,567.89
@@ -276,7 +279,6 @@ _TOKEN = re.compile(
     r"|\d+(?:\.\d+)?"
     r"|(?<![\d.])\.\d+"
     r")"
-    r"|(?P<word>[^\W\d_]+)"
     r"|(?P<sym>\S)"
 )
 
