@@ -2,8 +2,9 @@
 
 A fitted `TfidfVectorizer(analyzer="char_wb")` spends most of the stance component's time
 generating the n-grams of every word of every claim in Python. Its n-grams never cross a
-space, so the n-grams of a word can be looked up once and reused: a corpus repeats its words
-far more often than it meets new ones. Word n-grams are looked up as they are formed instead of
+space, so the n-grams of a word can be looked up once and reused (a corpus repeats its words
+far more often than it meets new ones), and a batch's counts are its word counts times each
+word's n-gram counts, one sparse product. Word n-grams are looked up as they are formed instead of
 being built as strings and counted first. `predict_proba` runs a saved [features, classifier]
 pipeline through these transforms and is otherwise what `Pipeline.predict_proba` computes (the tests
 compare the two); any other pipeline shape goes through scikit-learn unchanged.
@@ -35,16 +36,8 @@ class _FastTfidf(ABC):
         self._vocabulary = vectorizer.vocabulary_
 
     @abstractmethod
-    def text_ids(self, text: str) -> list[int]:
-        """The vocabulary ids of the text's n-grams, one per occurrence."""
-
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        indices: list[int] = []
-        indptr = [0]
-        for text in texts:
-            indices += self.text_ids(text)
-            indptr.append(len(indices))
-        return self._weigh(self._counts(indices, indptr))
+        """What the vectorizer's own transform gives for `texts`."""
 
     def transform_parts(self, parts: Sequence[tuple[str, str]]) -> sp.csr_matrix:
         """`transform` of `first + " " + second` for each pair of parts."""
@@ -93,15 +86,10 @@ class CharNgramCache(_FastTfidf):
             ids = self._ids[word] = [vocabulary[g] for g in self._analyze(word) if g in vocabulary]
         return ids
 
-    def text_ids(self, text: str) -> list[int]:
-        ids: list[int] = []
-        for word in text.split():  # char_wb splits on whitespace too, so a word's n-grams are its own
-            ids += self.word_ids(word)
-        return ids
-
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Counts as (texts x words) @ (words x n-grams), the distinct words of `texts` as the middle:
-        a claim's n-gram ids are summed by the sparse product instead of being listed one by one."""
+        a claim's n-gram ids are summed by the sparse product instead of being listed one by one.
+        char_wb splits on whitespace too, so a word's n-grams are its own."""
         row_of: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         rows: list[int] = []
         indptr = [0]
@@ -139,8 +127,13 @@ class WordNgrams(_FastTfidf):
         return (cls._plain(vectorizer) and vectorizer.analyzer == "word" and vectorizer.tokenizer is None
                 and vectorizer.stop_words is None and tuple(vectorizer.ngram_range) in ((1, 1), (1, 2)))
 
-    def text_ids(self, text: str) -> list[int]:
-        return self._token_ids(self._tokenize(self._preprocess(text)))
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        indices: list[int] = []
+        indptr = [0]
+        for text in texts:
+            indices += self._token_ids(self._tokenize(self._preprocess(text)))
+            indptr.append(len(indices))
+        return self._weigh(self._counts(indices, indptr))
 
     def _token_ids(self, tokens: list[str]) -> list[int]:
         get = self._vocabulary.get
