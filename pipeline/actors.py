@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Token
 from .extensions import doc_text, ensure_extensions
 from .gazetteer import LEADER, Entry, Gazetteer, Row, load_gazetteer, read_rows, validate_row
 from .schema import ACTORS_KEY, UNCODED
+from .tokenizer_cache import uncached
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -192,14 +193,15 @@ class ActorRecognizer:
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.flags: dict[str, list[tuple[tuple[str, int], ...]]] = {}
         keys = sorted(self.gazetteer.entries)
-        for key in keys:
-            patterns = []
-            for surface in sorted(self.gazetteer.surfaces.get(key, {key})):
-                doc = self.nlp.make_doc(surface)
-                self.flags.setdefault(key, []).append(tuple((t.text, _case_flag(t.text)) for t in doc))
-                patterns.append(doc)
-            # surfaces of one key share their lower-case tokens: one pattern matches them all
-            self.matcher.add(key, patterns[:1])
+        with uncached(self.nlp.tokenizer):  # its cache is for the corpus: the surfaces would fill it
+            for key in keys:
+                patterns = []
+                for surface in sorted(self.gazetteer.surfaces.get(key, {key})):
+                    doc = self.nlp.make_doc(surface)
+                    self.flags.setdefault(key, []).append(tuple((t.text, _case_flag(t.text)) for t in doc))
+                    patterns.append(doc)
+                # surfaces of one key share their lower-case tokens: one pattern matches them all
+                self.matcher.add(key, patterns[:1])
         logger.debug("%s: %d phrases, %d extra rows", self.name, len(keys), len(self.extra_rows))
 
     def add_actors(self, rows: Iterable[dict[str, Any] | Row]) -> None:

@@ -24,6 +24,7 @@ from .errors import ArgmineError, Errors
 from .io import STDIN, InputDoc, InputError, JsonlSink, iter_inputs
 from .record import doc_to_record, merge_records, pipeline_info, split_text
 from .schema import schema_errors
+from .tokenizer_cache import frequent_words
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +237,7 @@ def _process_chunk(nlp: Language, docs: list[InputDoc], info: dict[str, Any], ba
     failed: dict[str, str] = {}
     _component_failures.clear()
     _set_error_handler(nlp, _remember_failure)
+    frequent_words(nlp).warm(p.text for p in pieces)  # outside the zone, so that they stay cached
     with nlp.memory_zone():
         stream = nlp.pipe(((p.text, (p.doc_id, p.offset)) for p in pieces), as_tuples=True,
                           batch_size=batch_size)

@@ -11,6 +11,7 @@ from spacy.language import Language
 
 from .errors import ArgmineError, Errors
 from .schema import PROFILES
+from .tokenizer_cache import warm_stop_words
 
 logger = logging.getLogger(__name__)
 
@@ -24,20 +25,6 @@ def find_base_model() -> str:
         if importlib.util.find_spec(name) is not None:
             return name
     raise ArgmineError(Errors.E001.format(profile="full"))
-
-
-def warm_tokenizer_cache(nlp: Language) -> None:
-    """Tokenize the English stop words once, outside any memory zone.
-
-    Inside `nlp.memory_zone()` (the job's chunks) spaCy's tokenizer caches nothing, so each chunk
-    would split "the", "of" and "The" anew. Tokenized here, these most frequent words (about two
-    tokens in five of running text) stay cached for the pipeline's life; the tokens are the same.
-    One call per word, so that each is cached on its own.
-    """
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    for word in sorted(STOP_WORDS | {w.capitalize() for w in STOP_WORDS}):
-        nlp.tokenizer(word)
 
 
 def components_config() -> spacy.Config:
@@ -64,7 +51,7 @@ def load_pipeline(profile: str = "full", *, stance_model: str | Path | None = No
         base_model = f"{base}-{nlp.meta.get('version', '?')}"
     else:
         nlp = spacy.blank("en")
-        warm_tokenizer_cache(nlp)
+        warm_stop_words(nlp)
         nlp.add_pipe("sentencizer")
         base_model = "blank:en"
     config = components_config()
