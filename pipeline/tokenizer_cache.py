@@ -80,9 +80,9 @@ class FrequentWords:
 _by_pipeline: weakref.WeakKeyDictionary[Language, FrequentWords] = weakref.WeakKeyDictionary()
 
 
-def frequent_words(nlp: Language) -> FrequentWords:
-    """The FrequentWords of `nlp`, made on first use (one per pipeline and process)."""
+def frequent_words(nlp: Language, limit: int = WARM_WORDS_LIMIT) -> FrequentWords:
+    """The FrequentWords of `nlp`, made on first use with `limit` (one per pipeline and process)."""
     found = _by_pipeline.get(nlp)
     if found is None:
-        found = _by_pipeline[nlp] = FrequentWords(nlp)
+        found = _by_pipeline[nlp] = FrequentWords(nlp, limit)
     return found
