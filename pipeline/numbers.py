@@ -291,13 +291,13 @@ class _Tok(NamedTuple):
     lower: str
 
 
+# tuple.__new__ skips the NamedTuple's Python-level __new__: _tokenize runs for every token of a document
+_new_tuple = tuple.__new__
+
+
 def _tokenize(text: str) -> list[_Tok]:
-    # tuple.__new__ skips the NamedTuple's Python-level __new__: this runs for every token of a document
     return [_new_tuple(_Tok, (m.start(), m.end(), word, m.lastgroup or "sym", word.lower()))
             for m in _TOKEN.finditer(text) for word in (m.group(),)]
-
-
-_new_tuple = tuple.__new__
 
 
 # A letter before what `_glued_to_number` accepts, or before any non-ASCII character (str.isdigit

@@ -127,9 +127,13 @@ class ClaimWords:
     def of(text: str) -> ClaimWords:
         return ClaimWords(text)
 
-    def _splits_word(self, i: int) -> bool:
+    def _split_word(self, i: int) -> int | None:
+        """The index of the word that `i` falls inside of, if any."""
         k = bisect.bisect_left(self.ends, i + 1)  # the first word ending after i
-        return k < len(self.starts) and self.starts[k] < i
+        return k if k < len(self.starts) and self.starts[k] < i else None
+
+    def _splits_word(self, i: int) -> bool:
+        return self._split_word(i) is not None
 
     def before(self, i: int) -> list[str]:
         if self._splits_word(i):  # a mention that ends inside a word: scan as the slice reads
@@ -143,9 +147,10 @@ class ClaimWords:
 
     def last_before(self, i: int) -> str | None:
         """`before(i)[-1]`, None when there is no word before `i`."""
-        k = bisect.bisect_left(self.ends, i + 1)  # the first word ending after i
-        if k < len(self.starts) and self.starts[k] < i:  # i splits it: the slice ends with its start
-            return self.text[self.starts[k]:i].lower()
+        split = self._split_word(i)
+        if split is not None:  # the slice ends with the start of that word
+            return self.text[self.starts[split]:i].lower()
+        k = bisect.bisect_right(self.ends, i)  # the words ending by i
         return self.words[k - 1] if k else None
 
     def first_after(self, i: int) -> str | None:

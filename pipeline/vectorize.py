@@ -131,7 +131,7 @@ class WordNgrams(_FastTfidf):
         indices: list[int] = []
         indptr = [0]
         for text in texts:
-            indices += self._token_ids(self._tokenize(self._preprocess(text)))
+            indices += self._token_ids(self._tokens(text))
             indptr.append(len(indices))
         return self._weigh(self._counts(indices, indptr))
 
@@ -147,9 +147,11 @@ class WordNgrams(_FastTfidf):
                         ids.append(i)
         return ids
 
-    def _tokens_by_piece(self, text: str) -> list[str]:
-        """`_tokenize(_preprocess(text))`, each space-separated piece tokenized once and kept:
-        the relation model's own tokens of a pair ("BTW_and", "PAIRCOORD") repeat across pairs."""
+    def _tokens(self, text: str) -> list[str]:
+        """`_tokenize(_preprocess(text))`; where the pattern allows, each space-separated piece is
+        tokenized once and kept: words and a pair's own tokens ("BTW_and", "PAIRCOORD") repeat."""
+        if not self._pieces_alike:
+            return self._tokenize(self._preprocess(text))
         cache = self._piece_tokens
         if len(cache) >= WORD_CACHE_SIZE:
             cache.clear()
@@ -177,13 +179,13 @@ class WordNgrams(_FastTfidf):
         for first, second in parts:
             seen = firsts.get(first)
             if seen is None:
-                tokens = self._tokenize(self._preprocess(first))
+                tokens = self._tokens(first)
                 first_ids += self._token_ids(tokens)
                 first_indptr.append(len(first_ids))
                 seen = firsts[first] = (len(firsts), tokens[-1] if tokens else None)
             row, last = seen
             rows.append(row)
-            tokens = self._tokens_by_piece(second) if self._pieces_alike else self._tokenize(self._preprocess(second))
+            tokens = self._tokens(second)
             indices += self._token_ids(tokens)
             if self._max_n == 2 and last is not None and tokens and last in self._starts:
                 i = self._vocabulary.get(last + " " + tokens[0])
